@@ -1,0 +1,140 @@
+"""Scene config: what stage 1 writes and the builder reads (``scene.yaml``).
+
+Conventions: metres, degrees for ``euler_deg`` (intrinsic x-y-z, MuJoCo's default), world frame
+with z up and the table top centred at ``table.pos`` and height ``table.height``. An object ``pos``
+with two numbers ``[x, y]`` rests on the table top; three numbers place its centre.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from gendexhand.assets.catalog import CATALOG
+from gendexhand.embodiment.registry import EMBODIMENTS
+from gendexhand.errors import unknown_name_message
+
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+NAMED_VIEWS = ("front", "left", "right", "top", "near_hand")
+"""Views every scene can render without defining a camera."""
+
+Vec3 = tuple[float, float, float]
+PositiveFloat = Annotated[float, Field(gt=0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TaskInfo(_Strict):
+    name: str = Field(description="Identifier: lower case letters, digits and underscores.")
+    description: str = Field(default="", description="What the robot should do, in words.")
+
+    @field_validator("name")
+    @classmethod
+    def _identifier(cls, v: str) -> str:
+        if not NAME_RE.match(v):
+            raise ValueError(f"must match {NAME_RE.pattern} (lower case, digits, underscores)")
+        return v
+
+
+class EmbodimentConfig(_Strict):
+    name: str = Field(default="franka_shadow", description="A registered embodiment.")
+    hand: Path | None = Field(
+        default=None, description="An MJCF hand file on a floating base; overrides name.")
+    base_pos: Vec3 | None = Field(
+        default=None, description="Robot base position; default: per embodiment, by the table.")
+    base_yaw_deg: float = Field(default=0.0, description="Rotation of the base about z.")
+
+    @field_validator("name")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        if v not in EMBODIMENTS:
+            raise ValueError(unknown_name_message("embodiment", v, EMBODIMENTS))
+        return v
+
+
+class TableConfig(_Strict):
+    size: tuple[PositiveFloat, PositiveFloat] = Field(default=(1.2, 0.8),
+                                                      description="Table top x, y extent.")
+    height: PositiveFloat = Field(default=0.75, description="Height of the table top.")
+    pos: tuple[float, float] = Field(default=(0.0, 0.0), description="Centre of the top (x, y).")
+
+
+class ObjectConfig(_Strict):
+    asset: str = Field(description="An asset id from the catalog (`gendexhand assets list`).")
+    name: str | None = Field(default=None, description="Instance name; default: the asset id.")
+    pos: tuple[float, ...] = Field(
+        description="[x, y] rests on the table; [x, y, z] places the centre.")
+    euler_deg: Vec3 = Field(default=(0.0, 0.0, 0.0), description="Orientation, degrees.")
+    scale: PositiveFloat = Field(default=1.0, le=10.0, description="Uniform scale.")
+    fixed: bool = Field(default=False, description="Welded to the world (no free joint).")
+    joints: dict[str, float] = Field(
+        default_factory=dict, description="Initial joint values of articulated objects.")
+    rgba: tuple[float, float, float, float] | None = None
+
+    @field_validator("asset")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        if v not in CATALOG:
+            raise ValueError(unknown_name_message("asset id", v, CATALOG))
+        return v
+
+    @field_validator("pos")
+    @classmethod
+    def _two_or_three(cls, v: tuple[float, ...]) -> tuple[float, ...]:
+        if len(v) not in (2, 3):
+            raise ValueError(f"needs 2 numbers [x, y] (resting on the table) or 3 [x, y, z], "
+                             f"got {len(v)}")
+        return v
+
+    @field_validator("name")
+    @classmethod
+    def _identifier(cls, v: str | None) -> str | None:
+        if v is not None and not NAME_RE.match(v):
+            raise ValueError(f"must match {NAME_RE.pattern} (lower case, digits, underscores)")
+        return v
+
+    @property
+    def instance(self) -> str:
+        return self.name or self.asset
+
+
+class CameraConfig(_Strict):
+    name: str
+    lookat: Vec3
+    distance: PositiveFloat
+    azimuth: float = Field(description="Degrees about z; 0 looks along +x.")
+    elevation: float = Field(le=90, ge=-90, description="Degrees; negative looks down.")
+
+
+class SceneConfig(_Strict):
+    """A complete scene: task, robot, table, objects and cameras."""
+
+    version: Literal[1] = 1
+    task: TaskInfo
+    embodiment: EmbodimentConfig = EmbodimentConfig()
+    table: TableConfig = TableConfig()
+    objects: list[ObjectConfig] = Field(default_factory=list)
+    views: list[str] = Field(default_factory=lambda: list(NAMED_VIEWS),
+                             description="Views to render: named views or camera names.")
+    cameras: list[CameraConfig] = Field(default_factory=list)
+    seed: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SceneConfig:
+        seen: set[str] = set()
+        for i, obj in enumerate(self.objects):
+            if obj.instance in seen:
+                raise ValueError(f"objects[{i}]: duplicate object name {obj.instance!r}; "
+                                 "give each instance a distinct `name`")
+            seen.add(obj.instance)
+        cams = {c.name for c in self.cameras}
+        for i, view in enumerate(self.views):
+            if view not in NAMED_VIEWS and view not in cams:
+                raise ValueError(
+                    f"views[{i}]: " + unknown_name_message("view", view, (*NAMED_VIEWS, *cams)))
+        return self

@@ -1,0 +1,185 @@
+"""Embodiments: an arm (or an actuated floating base) carrying a dexterous hand.
+
+Each entry composes model files from pip packages with ``mujoco.MjSpec``. Hands are prepared the
+same way whatever their origin (:func:`prepare_hand`): gravity compensation on every body, the
+project's contact parameters on collision geoms, and sites for the discovered palm frame and
+fingertips (``gdh:palm``, ``gdh:tip_<finger>``), which IK and the state API use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import mujoco
+import numpy as np
+
+from gendexhand.embodiment import sources
+from gendexhand.embodiment.discovery import HandLayout, discover_layout
+from gendexhand.errors import EmbodimentError, unknown_name_message
+from gendexhand.sim.physics import DEFAULT_PHYSICS
+
+PALM_SITE = "gdh:palm"
+TIP_SITE = "gdh:tip_{finger}"
+BASE_BODY = "gdh:base"
+HAND_PREFIX = "hand/"
+"""Prefix of every hand element once mounted (``hand/robot0:FFJ3``)."""
+
+#: Floating-base gains: slides (N/m, N·s/m) and hinges (N·m/rad, N·m·s/rad).
+FLOAT_SLIDE_KP, FLOAT_SLIDE_DAMPING = 2000.0, 150.0
+FLOAT_HINGE_KP, FLOAT_HINGE_DAMPING = 100.0, 10.0
+FLOAT_RANGE = 1.0  # metres either way on each slide
+
+
+@dataclass
+class RobotSpec:
+    """A robot ready to attach to a scene: a spec whose world holds one root body."""
+
+    name: str
+    spec: mujoco.MjSpec
+    root_body: str
+    hand_root: str
+    home: dict[str, float] = field(default_factory=dict)
+    """Home joint positions by joint name (others: 0 clipped to range)."""
+    source: str = sources.GYMNASIUM_ROBOTICS_LICENSE
+
+
+@dataclass(frozen=True)
+class EmbodimentInfo:
+    name: str
+    description: str
+    build: Callable[[], RobotSpec]
+
+
+def prepare_hand(spec: mujoco.MjSpec, hand_root: str) -> HandLayout:
+    """Discover the hand's layout on its own and add palm/fingertip sites and contact settings."""
+    model = spec.compile()
+    layout = discover_layout(model, hand_root)
+    palm = spec.body(model.body(layout.palm_body).name)
+    palm.add_site(name=PALM_SITE, pos=list(layout.palm_offset), quat=list(layout.palm_quat),
+                  size=[0.008, 0.008, 0.008], group=5, rgba=[1, 0, 0, 0.6])
+    for tip in layout.fingertips:
+        spec.body(model.body(tip.body).name).add_site(
+            name=TIP_SITE.format(finger=tip.finger), pos=list(tip.offset),
+            size=[0.005, 0.005, 0.005], group=5, rgba=[0, 1, 0, 0.6])
+    root = spec.body(hand_root)
+    bodies = [root, *root.find_all(mujoco.mjtObj.mjOBJ_BODY)]
+    for body in bodies:
+        body.gravcomp = 1.0
+        for geom in body.geoms:
+            if geom.contype or geom.conaffinity:
+                DEFAULT_PHYSICS.contact_geom(geom)
+    return layout
+
+
+def _palm_in_root(spec: mujoco.MjSpec, hand_root: str) -> np.ndarray:
+    """Rotation (3, 3) of the palm site in the hand-root frame at the rest posture."""
+    model = spec.compile()
+    data = mujoco.MjData(model)
+    mujoco.mj_kinematics(model, data)
+    root = data.xmat[model.body(hand_root).id].reshape(3, 3)
+    palm = data.site_xmat[model.site(PALM_SITE).id].reshape(3, 3)
+    return np.asarray(root.T @ palm)
+
+
+def _palm_down_quat(palm_in_root: np.ndarray) -> list[float]:
+    """Quaternion for the hand root so the palm faces down (-z) and the fingers point along +x."""
+    target = np.array([[1.0, 0, 0], [0, -1.0, 0], [0, 0, -1.0]])  # palm x→+x, z→-z
+    mount = target @ palm_in_root.T
+    quat = np.zeros(4)
+    mujoco.mju_mat2Quat(quat, mount.flatten())
+    return [float(q) for q in quat]
+
+
+def _floating(name: str, hand_spec: mujoco.MjSpec, hand_root: str, attach_root: str) -> RobotSpec:
+    """A hand on an actuated 6-DoF base (3 slides, then 3 hinges, in an unrotated body)."""
+    prepare_hand(hand_spec, hand_root)
+    quat = _palm_down_quat(_palm_in_root(hand_spec, hand_root))
+    spec = mujoco.MjSpec()
+    base = spec.worldbody.add_body(name=BASE_BODY)
+    base.mass, base.inertia = 0.1, [1e-4, 1e-4, 1e-4]
+    base.explicitinertial = True
+    base.gravcomp = 1.0
+    for axis_name, axis in zip("xyz", np.eye(3), strict=True):
+        base.add_joint(name=f"base_{axis_name}", type=mujoco.mjtJoint.mjJNT_SLIDE,
+                       axis=list(axis), range=[-FLOAT_RANGE, FLOAT_RANGE],
+                       damping=FLOAT_SLIDE_DAMPING, armature=0.01)
+    for axis_name, axis in zip("xyz", np.eye(3), strict=True):
+        base.add_joint(name=f"base_r{axis_name}", type=mujoco.mjtJoint.mjJNT_HINGE,
+                       axis=list(axis), range=[-np.pi, np.pi],
+                       damping=FLOAT_HINGE_DAMPING, armature=0.01)
+    for joint in base.joints:
+        slide = joint.type == mujoco.mjtJoint.mjJNT_SLIDE
+        act = spec.add_actuator(name=f"A_{joint.name}", target=joint.name,
+                                trntype=mujoco.mjtTrn.mjTRN_JOINT)
+        act.set_to_position(kp=FLOAT_SLIDE_KP if slide else FLOAT_HINGE_KP)
+        act.ctrlrange = list(joint.range)
+        act.ctrllimited = True
+    mount = base.add_site(name="gdh:hand_mount", quat=quat)
+    mount.attach_body(hand_spec.body(attach_root), HAND_PREFIX, "")
+    return RobotSpec(name=name, spec=spec, root_body=BASE_BODY, hand_root=HAND_PREFIX + hand_root)
+
+
+#: Franka joint positions with the Shadow palm facing down ~0.3 m above the base plane,
+#: ~0.5 m in front of it (found with :func:`gendexhand.sim.ik.solve_ik`; checked by a test).
+FRANKA_SHADOW_HOME = (0.0, -0.35, 0.0, -2.45, 0.0, 2.1, 0.785)
+
+
+def franka_shadow() -> RobotSpec:
+    """Shadow Hand (wrist and palm, no forearm) on the Franka Panda flange."""
+    arm, flange = sources.franka_arm()
+    hand, hand_root = sources.shadow_hand()
+    prepare_hand(hand, hand_root)
+    for body in arm.bodies:
+        if body.name:
+            body.gravcomp = 1.0
+    mount = arm.body(flange).add_site(name="gdh:hand_mount", pos=[0, 0, 0.107],
+                                      euler=[0, 0, -np.pi / 4])
+    mount.attach_body(hand.body(hand_root), HAND_PREFIX, "")
+    home = {f"robot:panda0_joint{i + 1}": q for i, q in enumerate(FRANKA_SHADOW_HOME)}
+    return RobotSpec(name="franka_shadow", spec=arm, root_body="panda0_link0",
+                     hand_root=HAND_PREFIX + hand_root, home=home)
+
+
+def floating_shadow() -> RobotSpec:
+    """Shadow Hand on an actuated 6-DoF floating base (no arm), palm down at zero."""
+    hand, hand_root = sources.shadow_hand()
+    return _floating("floating_shadow", hand, hand_root, hand_root)
+
+
+def adroit() -> RobotSpec:
+    """Adroit hand with its forearm on an actuated 6-DoF floating base, palm down at zero."""
+    hand, hand_root = sources.adroit_hand()
+    return _floating("adroit", hand, hand_root, "forearm")
+
+
+def hand_from_path(path: Path) -> RobotSpec:
+    """Any MJCF hand file on an actuated 6-DoF floating base."""
+    hand, hand_root = sources.hand_from_file(path)
+    robot = _floating(f"file:{path}", hand, hand_root, hand_root)
+    robot.source = f"user file {path}"
+    return robot
+
+
+EMBODIMENTS: dict[str, EmbodimentInfo] = {
+    e.name: e
+    for e in (
+        EmbodimentInfo("franka_shadow", franka_shadow.__doc__ or "", franka_shadow),
+        EmbodimentInfo("floating_shadow", floating_shadow.__doc__ or "", floating_shadow),
+        EmbodimentInfo("adroit", adroit.__doc__ or "", adroit),
+    )
+}
+
+
+def embodiment_names() -> list[str]:
+    return sorted(EMBODIMENTS)
+
+
+def robot_spec(name: str, hand: Path | None = None) -> RobotSpec:
+    """Build a fresh :class:`RobotSpec` for ``name``, or for the hand file ``hand`` if given."""
+    if hand is not None:
+        return hand_from_path(hand)
+    if name not in EMBODIMENTS:
+        raise EmbodimentError(unknown_name_message("embodiment", name, EMBODIMENTS))
+    return EMBODIMENTS[name].build()

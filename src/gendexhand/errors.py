@@ -1,0 +1,54 @@
+"""Exception hierarchy. Every error a user can cause is a :class:`GenDexHandError`.
+
+Messages name what was wrong (file, field path, bad value) and the valid choices, so the CLI can
+print them as they are, without a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class GenDexHandError(Exception):
+    """Base class of every error gendexhand raises on purpose."""
+
+
+class ConfigError(GenDexHandError):
+    """A configuration file or value is invalid."""
+
+
+class EmbodimentError(GenDexHandError):
+    """An embodiment cannot be built or its kinematic structure cannot be understood."""
+
+
+class AssetError(GenDexHandError):
+    """An asset is unknown or cannot be built."""
+
+
+class RenderError(GenDexHandError):
+    """Offscreen rendering is unavailable or failed."""
+
+
+class IKError(GenDexHandError):
+    """Inverse kinematics failed to produce a valid configuration."""
+
+
+class SimulationError(GenDexHandError):
+    """The simulation became invalid (NaN, instability) or was misused."""
+
+
+def closest(name: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    """Return up to ``n`` entries of ``choices`` closest to ``name`` (case-insensitive)."""
+    options = sorted(choices)
+    lowered = {c.lower(): c for c in options}
+    hits = difflib.get_close_matches(name.lower(), list(lowered), n=n, cutoff=0.4)
+    return [lowered[h] for h in hits]
+
+
+def unknown_name_message(kind: str, name: str, choices: Iterable[str]) -> str:
+    """Format "unknown <kind> 'x'; closest: ...; valid: ..." consistently."""
+    options = sorted(choices)
+    near = closest(name, options)
+    hint = f" Closest: {', '.join(near)}." if near else ""
+    return f"unknown {kind} {name!r}.{hint} Valid {kind}s: {', '.join(options)}."

@@ -1,0 +1,1 @@
+"""Scene building, state, control, rendering and inverse kinematics."""
