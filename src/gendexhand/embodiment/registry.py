@@ -20,11 +20,13 @@ from gendexhand.embodiment.discovery import HandLayout, discover_layout
 from gendexhand.errors import EmbodimentError, unknown_name_message
 from gendexhand.sim.physics import DEFAULT_PHYSICS
 
-PALM_SITE = "gdh:palm"
-TIP_SITE = "gdh:tip_{finger}"
 BASE_BODY = "gdh:base"
 HAND_PREFIX = "hand/"
 """Prefix of every hand element once mounted (``hand/robot0:FFJ3``)."""
+_PALM_LOCAL = "gdh:palm"
+_TIP_LOCAL = "gdh:tip_{finger}"
+PALM_SITE = HAND_PREFIX + _PALM_LOCAL
+TIP_SITE = HAND_PREFIX + _TIP_LOCAL
 
 #: Floating-base gains: slides (N/m, N·s/m) and hinges (N·m/rad, N·m·s/rad).
 FLOAT_SLIDE_KP, FLOAT_SLIDE_DAMPING = 2000.0, 150.0
@@ -54,16 +56,17 @@ class EmbodimentInfo:
 
 def prepare_hand(spec: mujoco.MjSpec, hand_root: str) -> HandLayout:
     """Discover the hand's layout on its own and add palm/fingertip sites and contact settings."""
+    root = spec.body(hand_root)
+    root.pos, root.quat = [0.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0]  # the mount frame is the root's
     model = spec.compile()
     layout = discover_layout(model, hand_root)
     palm = spec.body(model.body(layout.palm_body).name)
-    palm.add_site(name=PALM_SITE, pos=list(layout.palm_offset), quat=list(layout.palm_quat),
+    palm.add_site(name=_PALM_LOCAL, pos=list(layout.palm_offset), quat=list(layout.palm_quat),
                   size=[0.008, 0.008, 0.008], group=5, rgba=[1, 0, 0, 0.6])
     for tip in layout.fingertips:
         spec.body(model.body(tip.body).name).add_site(
-            name=TIP_SITE.format(finger=tip.finger), pos=list(tip.offset),
+            name=_TIP_LOCAL.format(finger=tip.finger), pos=list(tip.offset),
             size=[0.005, 0.005, 0.005], group=5, rgba=[0, 1, 0, 0.6])
-    root = spec.body(hand_root)
     bodies = [root, *root.find_all(mujoco.mjtObj.mjOBJ_BODY)]
     for body in bodies:
         body.gravcomp = 1.0
@@ -79,7 +82,7 @@ def _palm_in_root(spec: mujoco.MjSpec, hand_root: str) -> np.ndarray:
     data = mujoco.MjData(model)
     mujoco.mj_kinematics(model, data)
     root = data.xmat[model.body(hand_root).id].reshape(3, 3)
-    palm = data.site_xmat[model.site(PALM_SITE).id].reshape(3, 3)
+    palm = data.site_xmat[model.site(_PALM_LOCAL).id].reshape(3, 3)
     return np.asarray(root.T @ palm)
 
 
@@ -121,9 +124,12 @@ def _floating(name: str, hand_spec: mujoco.MjSpec, hand_root: str, attach_root: 
     return RobotSpec(name=name, spec=spec, root_body=BASE_BODY, hand_root=HAND_PREFIX + hand_root)
 
 
-#: Franka joint positions with the Shadow palm facing down ~0.3 m above the base plane,
-#: ~0.5 m in front of it (found with :func:`gendexhand.sim.ik.solve_ik`; checked by a test).
-FRANKA_SHADOW_HOME = (0.0, -0.35, 0.0, -2.45, 0.0, 2.1, 0.785)
+#: The Panda's "ready" posture: flange pointing down ~0.59 m above the base, the Shadow palm
+#: facing forward (+x) about 0.5 m above the base plane. (This chain's joints 6 and 7 have their
+#: zeros offset by π/2 and π/4 from Franka's convention, hence the zeros there.)
+FRANKA_SHADOW_HOME = (0.0, -0.785, 0.0, -2.356, 0.0, 0.0, 0.0)
+#: Rotation of the hand about the flange axis: palm faces +x at the ready posture.
+FRANKA_SHADOW_MOUNT_YAW = np.pi / 4
 
 
 def franka_shadow() -> RobotSpec:
@@ -135,7 +141,7 @@ def franka_shadow() -> RobotSpec:
         if body.name:
             body.gravcomp = 1.0
     mount = arm.body(flange).add_site(name="gdh:hand_mount", pos=[0, 0, 0.107],
-                                      euler=[0, 0, -np.pi / 4])
+                                      euler=[0, 0, FRANKA_SHADOW_MOUNT_YAW])
     mount.attach_body(hand.body(hand_root), HAND_PREFIX, "")
     home = {f"robot:panda0_joint{i + 1}": q for i, q in enumerate(FRANKA_SHADOW_HOME)}
     return RobotSpec(name="franka_shadow", spec=arm, root_body="panda0_link0",

@@ -1,0 +1,132 @@
+"""Scene config → ``MjModel`` through ``mujoco.MjSpec``, then a settle step.
+
+The robot's spec is the scene's spec: the table, objects, lights and floor are added to it, and
+the robot's root body is placed at the base pose. Same config → identical model and state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mujoco
+import numpy as np
+
+from gendexhand.assets.catalog import AssetInfo, get_asset
+from gendexhand.config.scene import ObjectConfig, SceneConfig
+from gendexhand.embodiment.embodiment import Embodiment
+from gendexhand.embodiment.registry import RobotSpec, robot_spec
+from gendexhand.errors import ConfigError
+from gendexhand.sim.physics import DEFAULT_PHYSICS, PhysicsSettings
+
+TABLE_THICKNESS = 0.04
+SETTLE_SECONDS = 0.5
+OFFSCREEN_SIZE = (1280, 960)
+
+
+@dataclass(frozen=True)
+class ObjectHandle:
+    """Where one object instance lives in the model."""
+
+    name: str
+    asset: AssetInfo
+    scale: float
+    body: int
+    qpos_adr: int | None
+    """Address of its free joint in ``qpos`` (None when fixed)."""
+    geoms: tuple[int, ...]
+
+
+def _quat_from_euler_deg(euler: tuple[float, float, float]) -> list[float]:
+    quat = np.zeros(4)
+    mujoco.mju_euler2Quat(quat, np.deg2rad(np.asarray(euler, dtype=float)), "XYZ")
+    return [float(q) for q in quat]
+
+
+def _geom_volume(geom: mujoco.MjsGeom) -> float:
+    s = geom.size
+    if geom.type == mujoco.mjtGeom.mjGEOM_SPHERE:
+        return 4 / 3 * np.pi * s[0] ** 3
+    if geom.type == mujoco.mjtGeom.mjGEOM_BOX:
+        return 8 * s[0] * s[1] * s[2]
+    if geom.type == mujoco.mjtGeom.mjGEOM_CYLINDER:
+        return 2 * np.pi * s[0] ** 2 * s[1]
+    if geom.type == mujoco.mjtGeom.mjGEOM_CAPSULE:
+        return np.pi * s[0] ** 2 * (2 * s[1] + 4 / 3 * s[0])
+    raise ConfigError(f"no volume formula for geom type {geom.type}")
+
+
+def default_base_pos(config: SceneConfig) -> tuple[float, float, float]:
+    """Where the robot base goes unless the config says otherwise."""
+    t = config.table
+    if config.embodiment.name == "franka_shadow" and config.embodiment.hand is None:
+        return (t.pos[0] - t.size[0] / 2 + 0.1, t.pos[1], t.height)
+    return (t.pos[0] - 0.25, t.pos[1], t.height + 0.25)
+
+
+def _add_environment(spec: mujoco.MjSpec, config: SceneConfig) -> None:
+    spec.visual.global_.offwidth, spec.visual.global_.offheight = OFFSCREEN_SIZE
+    spec.visual.quality.shadowsize = 2048
+    spec.add_texture(name="gdh:grid", type=mujoco.mjtTexture.mjTEXTURE_2D,
+                     builtin=mujoco.mjtBuiltin.mjBUILTIN_CHECKER, width=256, height=256,
+                     rgb1=[0.32, 0.34, 0.38], rgb2=[0.26, 0.28, 0.32])
+    spec.add_material(name="gdh:floor", texrepeat=[8, 8], reflectance=0.0).textures[
+        mujoco.mjtTextureRole.mjTEXROLE_RGB] = "gdh:grid"
+    world = spec.worldbody
+    world.add_geom(name="floor", type=mujoco.mjtGeom.mjGEOM_PLANE, size=[4, 4, 0.05],
+                   material="gdh:floor")
+    t = config.table
+    table = world.add_body(name="table", pos=[t.pos[0], t.pos[1], 0])
+    top = table.add_geom(name="table_top", type=mujoco.mjtGeom.mjGEOM_BOX,
+                         size=[t.size[0] / 2, t.size[1] / 2, TABLE_THICKNESS / 2],
+                         pos=[0, 0, t.height - TABLE_THICKNESS / 2], rgba=[0.55, 0.42, 0.3, 1])
+    DEFAULT_PHYSICS.contact_geom(top)
+    leg_h = (t.height - TABLE_THICKNESS) / 2
+    for sx in (-1, 1):
+        for sy in (-1, 1):
+            table.add_geom(type=mujoco.mjtGeom.mjGEOM_BOX, size=[0.025, 0.025, leg_h],
+                           pos=[sx * (t.size[0] / 2 - 0.05), sy * (t.size[1] / 2 - 0.05), leg_h],
+                           rgba=[0.45, 0.34, 0.24, 1], contype=0, conaffinity=0)
+    world.add_light(name="key", pos=[t.pos[0] + 0.3, t.pos[1] - 0.5, t.height + 2.0],
+                    dir=[-0.15, 0.25, -1], type=mujoco.mjtLightType.mjLIGHT_DIRECTIONAL, castshadow=True,
+                    diffuse=[0.7, 0.7, 0.7], specular=[0.2, 0.2, 0.2], ambient=[0.3, 0.3, 0.3])
+
+
+def _add_object(spec: mujoco.MjSpec, obj: ObjectConfig, config: SceneConfig,
+                physics: PhysicsSettings) -> None:
+    asset = get_asset(obj.asset)
+    s = obj.scale
+    if len(obj.pos) == 2:
+        pos = [obj.pos[0], obj.pos[1], config.table.height + asset.bottom * s + 0.001]
+    else:
+        pos = list(obj.pos)
+    body = spec.worldbody.add_body(name=obj.instance, pos=pos,
+                                   quat=_quat_from_euler_deg(obj.euler_deg))
+    if not obj.fixed:
+        body.add_freejoint(name=f"{obj.instance}:free")
+    rgba = list(obj.rgba or asset.rgba)
+    geoms = asset.build(body, s, rgba)
+    volumes = [_geom_volume(g) for g in geoms]
+    mass = asset.mass * s**3
+    for g, v in zip(geoms, volumes, strict=True):
+        g.mass = mass * v / sum(volumes)
+        physics.contact_geom(g)
+    if obj.joints:
+        raise ConfigError(
+            f"objects[{obj.instance}].joints: asset {obj.asset!r} has no joints (got "
+            f"{sorted(obj.joints)}); only articulated assets take initial joint values")
+
+
+def build_spec(config: SceneConfig,
+               physics: PhysicsSettings = DEFAULT_PHYSICS) -> tuple[mujoco.MjSpec, RobotSpec]:
+    """The scene as an ``MjSpec`` (not yet compiled) and the robot it holds."""
+    robot = robot_spec(config.embodiment.name, config.embodiment.hand)
+    spec = robot.spec
+    spec.modelname = config.task.name
+    physics.apply(spec)
+    _add_environment(spec, config)
+    root = spec.body(robot.root_body)
+    root.pos = list(config.embodiment.base_pos or default_base_pos(config))
+    root.quat = _quat_from_euler_deg((0.0, 0.0, config.embodiment.base_yaw_deg))
+    for obj in config.objects:
+        _add_object(spec, obj, config, physics)
+    return spec, robot

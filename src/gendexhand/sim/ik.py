@@ -1,0 +1,171 @@
+"""Inverse kinematics for palm targets (mink), and the reachability query built on it.
+
+The palm frame is the site ``hand/gdh:palm`` (x toward the fingers, z out of the palm face).
+Only the actuated joints of the chosen groups move (default: arm and wrist); every other degree
+of freedom — fingers, objects — is frozen with a ``DofFreezingTask`` constraint. Joint limits are
+hard constraints, and a ``CollisionAvoidanceLimit`` keeps the robot's collision geoms at least
+``clearance`` away from the environment (table, floor, objects).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import mink
+import mujoco
+import numpy as np
+import numpy.typing as npt
+
+from gendexhand.embodiment.registry import PALM_SITE
+from gendexhand.errors import IKError
+from gendexhand.sim.scene import Scene
+
+DEFAULT_GROUPS = ("arm", "wrist")
+
+
+@dataclass(frozen=True)
+class IKResult:
+    """Outcome of an IK solve. ``qpos`` (nq,) is the full configuration reached."""
+
+    success: bool
+    qpos: np.ndarray
+    pos_error: float
+    """Metres between the palm and the target position."""
+    rot_error: float
+    """Radians between the palm and the target orientation (0 when not constrained)."""
+    clearance: float
+    """Smallest distance between robot and environment geoms (m); negative = penetration."""
+    iterations: int
+    reason: str
+    """Empty on success; otherwise why the target was not reached."""
+
+
+def _robot_geoms(scene: Scene) -> list[int]:
+    m = scene.model
+    robot_bodies = {int(m.jnt_bodyid[j]) for j in scene.robot.joints}
+    # every body in the subtree of any robot joint body, plus their ancestors up to the root
+    bodies = {b for b in range(1, m.nbody)
+              if any(_is_ancestor(m, rb, b) for rb in robot_bodies)}
+    return [g for g in range(m.ngeom) if m.geom_bodyid[g] in bodies and _collides(m, g)]
+
+
+def _is_ancestor(m: mujoco.MjModel, a: int, b: int) -> bool:
+    while b:
+        if b == a:
+            return True
+        b = int(m.body_parentid[b])
+    return False
+
+
+def _collides(m: mujoco.MjModel, g: int) -> bool:
+    return bool(m.geom_contype[g] or m.geom_conaffinity[g])
+
+
+def _environment_geoms(scene: Scene, robot: list[int]) -> list[int]:
+    m = scene.model
+    robot_set = set(robot)
+    root_bodies = {int(m.jnt_bodyid[j]) for j in scene.robot.joints}
+    return [g for g in range(m.ngeom) if g not in robot_set and _collides(m, g)
+            and not any(_is_ancestor(m, int(m.geom_bodyid[g]), rb) for rb in root_bodies
+                        if m.geom_bodyid[g] != 0)]
+
+
+def min_clearance(model: mujoco.MjModel, data: mujoco.MjData, robot: Sequence[int],
+                  env: Sequence[int], dist_max: float = 0.2) -> float:
+    """Smallest signed distance (m) between any robot geom and any environment geom."""
+    best = dist_max
+    fromto = np.zeros(6)
+    for a in robot:
+        for b in env:
+            d = mujoco.mj_geomDistance(model, data, a, b, dist_max, fromto)
+            best = min(best, d)
+    return float(best)
+
+
+def solve_palm_ik(
+    scene: Scene,
+    target_pos: npt.ArrayLike,
+    target_rot: npt.ArrayLike | None = None,
+    *,
+    groups: Sequence[str] = DEFAULT_GROUPS,
+    clearance: float = 0.005,
+    q_init: npt.ArrayLike | None = None,
+    max_iters: int = 300,
+    pos_tol: float = 0.005,
+    rot_tol: float = 0.05,
+) -> IKResult:
+    """Move the palm site to ``target_pos`` (3,) and, if given, ``target_rot`` (3, 3).
+
+    Starts from ``q_init`` (nq,) or the scene's current ``qpos``. Never raises for an unreachable
+    target: the result says so in ``success`` and ``reason``.
+    """
+    model = scene.model
+    config = mink.Configuration(model)
+    q0 = np.array(scene.data.qpos if q_init is None else q_init, dtype=float)
+    config.update(q0)
+
+    pos = np.asarray(target_pos, dtype=float).reshape(3)
+    rot = None if target_rot is None else np.asarray(target_rot, dtype=float).reshape(3, 3)
+    frame = mink.FrameTask(PALM_SITE, "site", position_cost=1.0,
+                           orientation_cost=0.0 if rot is None else 0.5, lm_damping=1e-3)
+    target = mink.SE3.from_rotation_and_translation(
+        mink.SO3.from_matrix(rot) if rot is not None else mink.SO3.identity(), pos)
+    frame.set_target(target)
+    posture = mink.PostureTask(model, cost=1e-3)
+    posture.set_target(q0)
+
+    active_joints = [j for g in groups for j in scene.robot.group(g).joints]
+    active_dofs = {int(model.jnt_dofadr[j]) for j in active_joints}
+    frozen = [d for d in range(model.nv) if d not in active_dofs]
+    constraints = [mink.DofFreezingTask(model, dof_indices=frozen)] if frozen else []
+
+    robot_geoms = _robot_geoms(scene)
+    env_geoms = _environment_geoms(scene, robot_geoms)
+    limits: list[mink.Limit] = [mink.ConfigurationLimit(model)]
+    if env_geoms:
+        limits.append(mink.CollisionAvoidanceLimit(
+            model, [(robot_geoms, env_geoms)], minimum_distance_from_collisions=clearance,
+            collision_detection_distance=clearance + 0.05))
+
+    dt = 0.05
+    it = 0
+    for it in range(1, max_iters + 1):  # noqa: B007
+        vel = mink.solve_ik(config, [frame, posture], dt, solver="daqp", damping=1e-3,
+                            limits=limits, constraints=constraints)
+        config.integrate_inplace(vel, dt)
+        err = frame.compute_error(config)
+        if np.linalg.norm(err[:3]) < pos_tol and (rot is None or np.linalg.norm(err[3:]) < rot_tol):
+            break
+    err = frame.compute_error(config)
+    pos_err = float(np.linalg.norm(err[:3]))
+    rot_err = 0.0 if rot is None else float(np.linalg.norm(err[3:]))
+    data = config.data
+    clear = min_clearance(model, data, robot_geoms, env_geoms)
+    reasons = []
+    if pos_err >= pos_tol:
+        reasons.append(f"palm stays {pos_err * 1000:.0f} mm from the target position")
+    if rot is not None and rot_err >= rot_tol:
+        reasons.append(f"palm orientation off by {np.degrees(rot_err):.1f}°")
+    if clear < clearance - 1e-3:
+        reasons.append(f"clearance {clear * 1000:.1f} mm < required {clearance * 1000:.1f} mm")
+    return IKResult(success=not reasons, qpos=config.q.copy(), pos_error=pos_err,
+                    rot_error=rot_err, clearance=clear, iterations=it,
+                    reason="; ".join(reasons))
+
+
+def can_reach(scene: Scene, pos: npt.ArrayLike, rot: npt.ArrayLike | None = None,
+              clearance: float = 0.005) -> IKResult:
+    """Can the palm reach this pose with this clearance? (See :func:`solve_palm_ik`.)"""
+    return solve_palm_ik(scene, pos, rot, clearance=clearance)
+
+
+def require_ik(result: IKResult, what: str) -> np.ndarray:
+    """Return ``result.qpos`` or raise :class:`IKError` naming ``what``."""
+    if not result.success:
+        raise IKError(f"IK failed for {what}: {result.reason}")
+    return result.qpos
+
+
+PALM_DOWN = np.array([[1.0, 0, 0], [0, -1.0, 0], [0, 0, -1.0]])
+"""Palm facing the table, fingers pointing along +x."""
