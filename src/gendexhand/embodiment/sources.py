@@ -54,6 +54,15 @@ def _neutralise_sizes(spec: mujoco.MjSpec) -> None:
     spec.option.noslip_iterations = 0
 
 
+def _strip_scenery(spec: mujoco.MjSpec) -> None:
+    """Remove skyboxes and lights a part file brings; the scene supplies its own."""
+    for texture in list(spec.textures):
+        if texture.type == mujoco.mjtTexture.mjTEXTURE_SKYBOX:
+            spec.delete(texture)
+    for light in list(spec.lights):
+        spec.delete(light)
+
+
 def _strip_user_data(spec: mujoco.MjSpec) -> None:
     for collection in (spec.joints, spec.sites, spec.tendons, spec.actuators, spec.sensors):
         for element in collection:
@@ -71,8 +80,7 @@ def shadow_hand() -> tuple[mujoco.MjSpec, str]:
     _strip_user_data(spec)
     spec.delete(spec.body("floor0"))
     spec.delete(spec.geom("floor0"))
-    for light in list(spec.lights):
-        spec.delete(light)
+    _strip_scenery(spec)
     return spec, "robot0:wrist"
 
 
@@ -151,6 +159,7 @@ def adroit_hand() -> tuple[mujoco.MjSpec, str]:
             texture.file = Path(texture.file).name
     _neutralise_sizes(spec)
     _strip_user_data(spec)
+    _strip_scenery(spec)
     return spec, "wrist"
 
 
@@ -175,8 +184,7 @@ def hand_from_file(path: Path) -> tuple[mujoco.MjSpec, str]:
     for joint in list(root.joints):
         if joint.type == mujoco.mjtJoint.mjJNT_FREE:
             spec.delete(joint)
-    for light in list(spec.lights):
-        spec.delete(light)
+    _strip_scenery(spec)
     for geom in list(spec.worldbody.geoms):
         spec.delete(geom)
     return spec, root.name

@@ -66,6 +66,9 @@ def default_base_pos(config: SceneConfig) -> tuple[float, float, float]:
 def _add_environment(spec: mujoco.MjSpec, config: SceneConfig) -> None:
     spec.visual.global_.offwidth, spec.visual.global_.offheight = OFFSCREEN_SIZE
     spec.visual.quality.shadowsize = 2048
+    spec.add_texture(name="gdh:sky", type=mujoco.mjtTexture.mjTEXTURE_SKYBOX,
+                     builtin=mujoco.mjtBuiltin.mjBUILTIN_GRADIENT, width=64, height=64,
+                     rgb1=[0.62, 0.7, 0.8], rgb2=[0.95, 0.95, 0.97])
     spec.add_texture(name="gdh:grid", type=mujoco.mjtTexture.mjTEXTURE_2D,
                      builtin=mujoco.mjtBuiltin.mjBUILTIN_CHECKER, width=256, height=256,
                      rgb1=[0.32, 0.34, 0.38], rgb2=[0.26, 0.28, 0.32])

@@ -1,0 +1,1 @@
+"""Thin ``gendexhand <verb>`` commands: parse, call one library function, print a summary."""
