@@ -3,7 +3,7 @@
 .PHONY: setup demo test lint bench clean
 
 VENV := .venv/bin
-export MUJOCO_GL ?= egl
+
 
 setup:
 	@bash scripts/setup.sh

@@ -98,8 +98,12 @@ def _palm_down_quat(palm_in_root: np.ndarray) -> list[float]:
 def _floating(name: str, hand_spec: mujoco.MjSpec, hand_root: str, attach_root: str) -> RobotSpec:
     """A hand on an actuated 6-DoF base (3 slides, then 3 hinges, in an unrotated body)."""
     prepare_hand(hand_spec, hand_root)
+    carried = hand_spec.body(attach_root)
+    for body in [carried, *carried.find_all(mujoco.mjtObj.mjOBJ_BODY)]:
+        body.gravcomp = 1.0  # e.g. Adroit's 4 kg forearm above the hand root
     quat = _palm_down_quat(_palm_in_root(hand_spec, hand_root))
     spec = mujoco.MjSpec()
+    spec.compiler.degree = False  # joint ranges below are in radians
     base = spec.worldbody.add_body(name=BASE_BODY)
     base.mass, base.inertia = 0.1, [1e-4, 1e-4, 1e-4]
     base.explicitinertial = True
