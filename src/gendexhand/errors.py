@@ -42,7 +42,7 @@ def closest(name: str, choices: Iterable[str], n: int = 3) -> list[str]:
     """Return up to ``n`` entries of ``choices`` closest to ``name`` (case-insensitive)."""
     options = sorted(choices)
     lowered = {c.lower(): c for c in options}
-    hits = difflib.get_close_matches(name.lower(), list(lowered), n=n, cutoff=0.4)
+    hits = difflib.get_close_matches(name.lower(), list(lowered), n=n, cutoff=0.6)
     return [lowered[h] for h in hits]
 
 

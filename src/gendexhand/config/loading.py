@@ -38,6 +38,8 @@ def _describe(err: dict[str, Any], model: type[BaseModel]) -> str:
         valid = ", ".join(parent.model_fields) if parent else "?"
         return f"{loc}: unknown field. Valid fields here: {valid}."
     msg = err["msg"].removeprefix("Value error, ")
+    if not err["loc"]:  # whole-model checks put the field path in the message
+        return msg
     if kind == "missing":
         return f"{loc}: required field is missing."
     return f"{loc}: {msg} (got {err['input']!r})"

@@ -4,7 +4,10 @@ The palm frame is the site ``hand/gdh:palm`` (x toward the fingers, z out of the
 Only the actuated joints of the chosen groups move (default: arm and wrist); every other degree
 of freedom — fingers, objects — is frozen with a ``DofFreezingTask`` constraint. Joint limits are
 hard constraints, and a ``CollisionAvoidanceLimit`` keeps the robot's collision geoms at least
-``clearance`` away from the environment (table, floor, objects).
+``clearance`` away from the environment (table, floor, objects). That limit acts on velocities
+(it is linearised each iteration), so it slows approach rather than guaranteeing it: the final
+configuration's true clearance is measured with ``mj_geomDistance`` and a violation makes the
+result unsuccessful, with the reason stated.
 """
 
 from __future__ import annotations
