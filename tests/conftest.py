@@ -64,11 +64,14 @@ def toy_hand_xml() -> str:
     fingers = "".join(_FINGER.format(k=k, x=x) for k, x in enumerate((0.03, 0.0, -0.03)))
     tendons = "".join(
         f'<fixed name="t{k}"><joint joint="d{k}_knuckle" coef="1"/>'
-        f'<joint joint="d{k}_tipjoint" coef="1"/></fixed>' for k in range(3))
+        f'<joint joint="d{k}_tipjoint" coef="1"/></fixed>'
+        for k in range(3)
+    )
     actuators = "".join(
         f'<position name="m{k}_curl" tendon="t{k}" kp="1" ctrlrange="0 3"/>'
         f'<position name="m{k}_knuckle" joint="d{k}_knuckle" kp="1" ctrlrange="0 1.5"/>'
-        for k in range(3))
+        for k in range(3)
+    )
     return TOY_HAND_XML.format(fingers=fingers, tendons=tendons, actuators=actuators)
 
 

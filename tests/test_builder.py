@@ -46,9 +46,13 @@ def test_objects_rest_on_the_table_after_settling(reference_scene: Scene) -> Non
 
 
 def test_scale_changes_size_and_mass() -> None:
-    config = minimal_config("floating_shadow", objects=[
-        {"asset": "cube", "name": "small", "pos": [0.0, 0.2]},
-        {"asset": "cube", "name": "big", "pos": [0.2, 0.2], "scale": 2.0}])
+    config = minimal_config(
+        "floating_shadow",
+        objects=[
+            {"asset": "cube", "name": "small", "pos": [0.0, 0.2]},
+            {"asset": "cube", "name": "big", "pos": [0.2, 0.2], "scale": 2.0},
+        ],
+    )
     scene = build_scene(config)
     m = scene.model
     small, big = scene.objects["small"].body, scene.objects["big"].body
@@ -65,8 +69,11 @@ def test_joints_on_a_rigid_asset_is_a_clear_error() -> None:
 
 
 def test_fixed_objects_have_no_free_joint() -> None:
-    scene = build_scene(minimal_config("floating_shadow", objects=[
-        {"asset": "bowl", "pos": [0, 0.2], "fixed": True}]))
+    scene = build_scene(
+        minimal_config(
+            "floating_shadow", objects=[{"asset": "bowl", "pos": [0, 0.2], "fixed": True}]
+        )
+    )
     assert scene.objects["bowl"].qpos_adr is None
     assert scene.model.njnt == len(scene.robot.joints)
 

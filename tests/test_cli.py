@@ -14,9 +14,15 @@ from .conftest import EXAMPLES
 
 
 def test_help_for_every_command(capsys: pytest.CaptureFixture[str]) -> None:
-    for argv in (["--help"], ["embodiments", "--help"], ["embodiments", "list", "--help"],
-                 ["embodiments", "show", "--help"], ["scene", "validate", "--help"],
-                 ["scene", "render", "--help"], ["demo", "--help"]):
+    for argv in (
+        ["--help"],
+        ["embodiments", "--help"],
+        ["embodiments", "list", "--help"],
+        ["embodiments", "show", "--help"],
+        ["scene", "validate", "--help"],
+        ["scene", "render", "--help"],
+        ["demo", "--help"],
+    ):
         with pytest.raises(SystemExit) as info:
             main(argv)
         assert info.value.code == 0
@@ -46,24 +52,43 @@ def test_validate_examples(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.count("ok ") == len(EXAMPLES)
 
 
-def test_user_mistake_prints_one_error_no_traceback(tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_user_mistake_prints_one_error_no_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "scene.yaml"
     bad.write_text("task: {name: t}\nobjects:\n  - {asset: botle, pos: [0, 0]}\n")
     assert main(["scene", "validate", str(bad)]) == 2
     err = capsys.readouterr().err
-    assert err == (f"error: {bad}: invalid SceneConfig:\n  objects[0].asset: unknown asset id "
-                   "'botle'. Closest: bottle, bowl. Valid asset ids: apple, bottle, bowl, box, can, "
-                   "cube, tennis_ball. (got 'botle')\n")
+    assert err == (
+        f"error: {bad}: invalid SceneConfig:\n  objects[0].asset: unknown asset id "
+        "'botle'. Closest: bottle, bowl. Valid asset ids: apple, bottle, bowl, box, can, "
+        "cube, tennis_ball. (got 'botle')\n"
+    )
     assert "Traceback" not in err
 
 
-def test_render_writes_views_and_contact_sheet(tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_render_writes_views_and_contact_sheet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "views"
-    code = main(["scene", "render", str(EXAMPLES["reference"]), "--out", str(out),
-                 "--width", "160", "--height", "120", "--views", "front", "top",
-                 "--depth", "--segmentation"])
+    code = main(
+        [
+            "scene",
+            "render",
+            str(EXAMPLES["reference"]),
+            "--out",
+            str(out),
+            "--width",
+            "160",
+            "--height",
+            "120",
+            "--views",
+            "front",
+            "top",
+            "--depth",
+            "--segmentation",
+        ]
+    )
     assert code == 0
     assert "contact sheet" in capsys.readouterr().out
     sheet = Image.open(out / "views.png")

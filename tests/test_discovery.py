@@ -12,8 +12,7 @@ from gendexhand.errors import EmbodimentError
 
 from .conftest import toy_hand_xml
 
-SHADOW_GROUPS = {"arm": 7, "wrist": 2, "index": 3, "middle": 3, "ring": 3, "little": 4,
-                 "thumb": 5}
+SHADOW_GROUPS = {"arm": 7, "wrist": 2, "index": 3, "middle": 3, "ring": 3, "little": 4, "thumb": 5}
 
 
 def _embodiment(name: str, hand: Path | None = None) -> Embodiment:
@@ -63,8 +62,9 @@ def test_one_finger_is_not_a_hand() -> None:
              <geom size="0.01"/><body name="c" pos="0 0 0.05"><joint name="k" axis="1 0 0"/>
              <geom size="0.01"/></body></body></worldbody></mujoco>"""
     model = mujoco.MjModel.from_xml_string(xml)
-    with pytest.raises(EmbodimentError, match="has 1 jointed leaf bodies; a hand needs at least "
-                                              "two fingers"):
+    with pytest.raises(
+        EmbodimentError, match="has 1 jointed leaf bodies; a hand needs at least two fingers"
+    ):
         discover_layout(model, "b")
 
 

@@ -36,8 +36,11 @@ def test_builds_steps_and_holds_still(name: str) -> None:
     drift = np.abs(scene.data.qpos[scene.robot.qpos_adr] - q0)
     palm, _ = scene.robot.palm_pose(scene.data)
     # the robot holds its own home targets: arm/wrist joints within 5 mrad, palm within 5 mm
-    arm_wrist = [k for k, j in enumerate(scene.robot.joints)
-                 if j in scene.robot.group("arm").joints + scene.robot.group("wrist").joints]
+    arm_wrist = [
+        k
+        for k, j in enumerate(scene.robot.joints)
+        if j in scene.robot.group("arm").joints + scene.robot.group("wrist").joints
+    ]
     assert drift[arm_wrist].max() < 5e-3
     assert np.linalg.norm(palm - palm0) < 5e-3
     assert loop.steps == 200
@@ -62,8 +65,9 @@ def test_franka_holds_the_hand_tracking_error_at_rest() -> None:
     loop = ControlLoop(scene)
     loop.hold(50)
     arm = scene.robot.group("arm")
-    err = np.abs(scene.data.actuator_length[list(arm.actuators)]
-                 - scene.data.ctrl[list(arm.actuators)])
+    err = np.abs(
+        scene.data.actuator_length[list(arm.actuators)] - scene.data.ctrl[list(arm.actuators)]
+    )
     print(f"franka_shadow arm tracking error at rest: max {err.max():.2e} rad")
     assert err.max() < 1e-3
 
@@ -79,8 +83,10 @@ def test_step_response_per_group(name: str) -> None:
         for a in group.actuators:
             lo, hi = m.actuator_ctrlrange[a]
             joint = m.actuator_trnid[a, 0]
-            slide = (m.actuator_trntype[a] == mujoco.mjtTrn.mjTRN_JOINT
-                     and m.jnt_type[joint] == mujoco.mjtJoint.mjJNT_SLIDE)
+            slide = (
+                m.actuator_trntype[a] == mujoco.mjtTrn.mjTRN_JOINT
+                and m.jnt_type[joint] == mujoco.mjtJoint.mjJNT_SLIDE
+            )
             step = 0.05 if slide else min(0.2, 0.1 * (hi - lo))
             target[a] = target[a] + step if target[a] + step <= hi else target[a] - step
         for _ in range(round(SETTLE_SECONDS / scene.physics.control_dt)):
@@ -113,13 +119,23 @@ def test_hand_given_by_path_builds_and_holds(toy_hand: object) -> None:
     from pathlib import Path
 
     config = minimal_config("floating_shadow").model_copy(
-        update={"embodiment": minimal_config().embodiment.model_copy(
-            update={"hand": Path(str(toy_hand))})})
+        update={
+            "embodiment": minimal_config().embodiment.model_copy(
+                update={"hand": Path(str(toy_hand))}
+            )
+        }
+    )
     scene = build_scene(config)
     loop = ControlLoop(scene)
     palm0, _ = scene.robot.palm_pose(scene.data)
     loop.hold(50)
     palm, _ = scene.robot.palm_pose(scene.data)
     assert np.linalg.norm(palm - palm0) < 5e-3
-    assert [g.name for g in scene.robot.groups] == ["arm", "wrist", "index", "middle", "ring",
-                                                    "thumb"]
+    assert [g.name for g in scene.robot.groups] == [
+        "arm",
+        "wrist",
+        "index",
+        "middle",
+        "ring",
+        "thumb",
+    ]

@@ -26,8 +26,7 @@ def test_unknown_asset_names_file_field_value_and_closest() -> None:
 
 
 def test_unknown_field_lists_valid_fields() -> None:
-    msg = _error({"task": {"name": "t"}, "objects": [{"asset": "cube", "pos": [0, 0],
-                                                      "sclae": 2}]})
+    msg = _error({"task": {"name": "t"}, "objects": [{"asset": "cube", "pos": [0, 0], "sclae": 2}]})
     assert msg == (
         "scene.yaml: invalid SceneConfig:\n"
         "  objects[0].sclae: unknown field. Valid fields here: asset, name, pos, euler_deg, "
@@ -37,16 +36,22 @@ def test_unknown_field_lists_valid_fields() -> None:
 
 def test_unknown_embodiment_and_bad_task_name() -> None:
     msg = _error({"task": {"name": "Open Door"}, "embodiment": {"name": "franka"}})
-    assert "  task.name: must match ^[a-z][a-z0-9_]*$ (lower case, digits, underscores) " \
-           "(got 'Open Door')" in msg
-    assert "  embodiment.name: unknown embodiment 'franka'. Closest: franka_shadow. Valid " \
-           "embodiments: adroit, floating_shadow, franka_shadow. (got 'franka')" in msg
+    assert (
+        "  task.name: must match ^[a-z][a-z0-9_]*$ (lower case, digits, underscores) "
+        "(got 'Open Door')" in msg
+    )
+    assert (
+        "  embodiment.name: unknown embodiment 'franka'. Closest: franka_shadow. Valid "
+        "embodiments: adroit, floating_shadow, franka_shadow. (got 'franka')" in msg
+    )
 
 
 def test_position_needs_two_or_three_numbers() -> None:
     msg = _error({"task": {"name": "t"}, "objects": [{"asset": "cube", "pos": [0.1]}]})
-    assert msg.endswith("objects[0].pos: needs 2 numbers [x, y] (resting on the table) or 3 "
-                        "[x, y, z], got 1 (got [0.1])")
+    assert msg.endswith(
+        "objects[0].pos: needs 2 numbers [x, y] (resting on the table) or 3 "
+        "[x, y, z], got 1 (got [0.1])"
+    )
 
 
 def test_missing_task_and_negative_scale() -> None:
@@ -56,11 +61,18 @@ def test_missing_task_and_negative_scale() -> None:
 
 
 def test_duplicate_instance_names_and_unknown_view() -> None:
-    msg = _error({"task": {"name": "t"}, "objects": [{"asset": "cube", "pos": [0, 0]},
-                                                     {"asset": "cube", "pos": [0.1, 0]}]})
+    msg = _error(
+        {
+            "task": {"name": "t"},
+            "objects": [{"asset": "cube", "pos": [0, 0]}, {"asset": "cube", "pos": [0.1, 0]}],
+        }
+    )
     assert "objects[1]: duplicate object name 'cube'" in msg
     msg = _error({"task": {"name": "t"}, "views": ["frnt"]})
-    assert "\n  views[0]: unknown view 'frnt'. Closest: front. Valid views: front, left, near_hand, right, top." in msg
+    assert (
+        "\n  views[0]: unknown view 'frnt'. Closest: front. "
+        "Valid views: front, left, near_hand, right, top." in msg
+    )
 
 
 def test_files(tmp_path: Path) -> None:

@@ -29,8 +29,9 @@ def test_reaches_palm_down_targets(reference_scene: Scene, offset: tuple[float, 
     assert rot[:, 2] @ np.array([0, 0, -1.0]) > 0.99
     assert result.clearance >= 0.004
     # only arm and wrist moved
-    moving = set(reference_scene.robot.group("arm").joints + reference_scene.robot.group(
-        "wrist").joints)
+    moving = set(
+        reference_scene.robot.group("arm").joints + reference_scene.robot.group("wrist").joints
+    )
     for j in range(reference_scene.model.njnt):
         if j not in moving:
             adr = reference_scene.model.jnt_qposadr[j]

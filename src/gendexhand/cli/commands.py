@@ -32,22 +32,30 @@ def embodiments_list() -> int:
 
 def describe_embodiment(emb: Embodiment) -> str:
     m = emb.model
-    lines = [f"embodiment: {emb.name}", f"source: {emb.source}",
-             f"action size (actuators): {emb.action_size}   joints: {len(emb.joints)}",
-             f"control: {DEFAULT_PHYSICS.control_hz:.0f} Hz = {DEFAULT_PHYSICS.substeps} × "
-             f"{DEFAULT_PHYSICS.timestep * 1000:.0f} ms physics steps", "groups:"]
+    lines = [
+        f"embodiment: {emb.name}",
+        f"source: {emb.source}",
+        f"action size (actuators): {emb.action_size}   joints: {len(emb.joints)}",
+        f"control: {DEFAULT_PHYSICS.control_hz:.0f} Hz = {DEFAULT_PHYSICS.substeps} × "
+        f"{DEFAULT_PHYSICS.timestep * 1000:.0f} ms physics steps",
+        "groups:",
+    ]
     for g in emb.groups:
         acts = ", ".join(m.actuator(a).name for a in g.actuators)
-        lines.append(f"  {g.name:<7} {g.action_size:>2} actuators / {len(g.joints):>2} joints: "
-                     f"{acts}")
+        lines.append(
+            f"  {g.name:<7} {g.action_size:>2} actuators / {len(g.joints):>2} joints: {acts}"
+        )
     lines.append("fingertips:")
     for tip in emb.layout.fingertips:
         lines.append(f"  {tip.finger:<7} body {m.body(tip.body).name}")
-    lines.append(f"palm frame: site {m.site(emb.palm_site).name} on body "
-                 f"{m.body(emb.layout.palm_body).name}")
+    lines.append(
+        f"palm frame: site {m.site(emb.palm_site).name} on body {m.body(emb.layout.palm_body).name}"
+    )
     mt = emb.metrics
-    lines.append(f"hand: aperture {mt.aperture * 100:.1f} cm, palm {mt.palm_width * 100:.1f} × "
-                 f"{mt.palm_length * 100:.1f} cm, finger {mt.finger_length * 100:.1f} cm")
+    lines.append(
+        f"hand: aperture {mt.aperture * 100:.1f} cm, palm {mt.palm_width * 100:.1f} × "
+        f"{mt.palm_length * 100:.1f} cm, finger {mt.finger_length * 100:.1f} cm"
+    )
     return "\n".join(lines)
 
 
@@ -60,9 +68,11 @@ def embodiments_show(name: str, hand: Path | None) -> int:
 
 def _summary(scene: Scene, seconds: float) -> str:
     m = scene.model
-    return (f"{scene.config.task.name}: {scene.robot.name}, {len(scene.objects)} objects, "
-            f"{m.nbody} bodies, {m.nu} actuators, built and settled in {seconds:.2f}s, "
-            f"largest settle drift {scene.settle_drift * 1000:.1f} mm")
+    return (
+        f"{scene.config.task.name}: {scene.robot.name}, {len(scene.objects)} objects, "
+        f"{m.nbody} bodies, {m.nu} actuators, built and settled in {seconds:.2f}s, "
+        f"largest settle drift {scene.settle_drift * 1000:.1f} mm"
+    )
 
 
 def scene_validate(path: Path, hand: Path | None) -> int:
@@ -73,9 +83,17 @@ def scene_validate(path: Path, hand: Path | None) -> int:
     return 0
 
 
-def render_config(config: SceneConfig, out: Path, *, width: int = 320, height: int = 240,
-                  views: list[str] | None = None, shadows: bool = False, depth: bool = False,
-                  segmentation: bool = False) -> tuple[Scene, list[Path], float]:
+def render_config(
+    config: SceneConfig,
+    out: Path,
+    *,
+    width: int = 320,
+    height: int = 240,
+    views: list[str] | None = None,
+    shadows: bool = False,
+    depth: bool = False,
+    segmentation: bool = False,
+) -> tuple[Scene, list[Path], float]:
     from gendexhand.sim.render import SceneRenderer, save_frames
 
     t0 = time.perf_counter()
@@ -87,15 +105,32 @@ def render_config(config: SceneConfig, out: Path, *, width: int = 320, height: i
     return scene, save_frames(frames, out, title), built
 
 
-def scene_render(path: Path, out: Path, *, hand: Path | None, width: int, height: int,
-                 views: list[str] | None, shadows: bool, depth: bool,
-                 segmentation: bool) -> int:
+def scene_render(
+    path: Path,
+    out: Path,
+    *,
+    hand: Path | None,
+    width: int,
+    height: int,
+    views: list[str] | None,
+    shadows: bool,
+    depth: bool,
+    segmentation: bool,
+) -> int:
     config = _with_hand(load_scene(path), hand)
-    scene, written, built = render_config(config, out, width=width, height=height, views=views,
-                                          shadows=shadows, depth=depth,
-                                          segmentation=segmentation)
-    print(f"{_summary(scene, built)}\nwrote {len(written)} files; contact sheet: "
-          f"{out / 'views.png'}")
+    scene, written, built = render_config(
+        config,
+        out,
+        width=width,
+        height=height,
+        views=views,
+        shadows=shadows,
+        depth=depth,
+        segmentation=segmentation,
+    )
+    print(
+        f"{_summary(scene, built)}\nwrote {len(written)} files; contact sheet: {out / 'views.png'}"
+    )
     return 0
 
 
@@ -111,8 +146,10 @@ def demo(out: Path) -> int:
         scene, _, built = render_config(config, target, width=480, height=360)
         sheets.append(target / "views.png")
         p, _ = scene.robot.palm_pose(scene.data)
-        print(f"[{k}/{len(paths)}] {_summary(scene, built)}; palm at "
-              f"{np.array2string(p, precision=2)}")
+        print(
+            f"[{k}/{len(paths)}] {_summary(scene, built)}; palm at "
+            f"{np.array2string(p, precision=2)}"
+        )
     print("\nresults:")
     for s in sheets:
         print(f"  {s}")

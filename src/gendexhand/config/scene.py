@@ -44,9 +44,11 @@ class TaskInfo(_Strict):
 class EmbodimentConfig(_Strict):
     name: str = Field(default="franka_shadow", description="A registered embodiment.")
     hand: Path | None = Field(
-        default=None, description="An MJCF hand file on a floating base; overrides name.")
+        default=None, description="An MJCF hand file on a floating base; overrides name."
+    )
     base_pos: Vec3 | None = Field(
-        default=None, description="Robot base position; default: per embodiment, by the table.")
+        default=None, description="Robot base position; default: per embodiment, by the table."
+    )
     base_yaw_deg: float = Field(default=0.0, description="Rotation of the base about z.")
 
     @field_validator("name")
@@ -58,8 +60,9 @@ class EmbodimentConfig(_Strict):
 
 
 class TableConfig(_Strict):
-    size: tuple[PositiveFloat, PositiveFloat] = Field(default=(1.2, 0.8),
-                                                      description="Table top x, y extent.")
+    size: tuple[PositiveFloat, PositiveFloat] = Field(
+        default=(1.2, 0.8), description="Table top x, y extent."
+    )
     height: PositiveFloat = Field(default=0.75, description="Height of the table top.")
     pos: tuple[float, float] = Field(default=(0.0, 0.0), description="Centre of the top (x, y).")
 
@@ -68,12 +71,14 @@ class ObjectConfig(_Strict):
     asset: str = Field(description="An asset id from the catalog (`gendexhand assets list`).")
     name: str | None = Field(default=None, description="Instance name; default: the asset id.")
     pos: tuple[float, ...] = Field(
-        description="[x, y] rests on the table; [x, y, z] places the centre.")
+        description="[x, y] rests on the table; [x, y, z] places the centre."
+    )
     euler_deg: Vec3 = Field(default=(0.0, 0.0, 0.0), description="Orientation, degrees.")
     scale: PositiveFloat = Field(default=1.0, le=10.0, description="Uniform scale.")
     fixed: bool = Field(default=False, description="Welded to the world (no free joint).")
     joints: dict[str, float] = Field(
-        default_factory=dict, description="Initial joint values of articulated objects.")
+        default_factory=dict, description="Initial joint values of articulated objects."
+    )
     rgba: tuple[float, float, float, float] | None = None
 
     @field_validator("asset")
@@ -87,8 +92,9 @@ class ObjectConfig(_Strict):
     @classmethod
     def _two_or_three(cls, v: tuple[float, ...]) -> tuple[float, ...]:
         if len(v) not in (2, 3):
-            raise ValueError(f"needs 2 numbers [x, y] (resting on the table) or 3 [x, y, z], "
-                             f"got {len(v)}")
+            raise ValueError(
+                f"needs 2 numbers [x, y] (resting on the table) or 3 [x, y, z], got {len(v)}"
+            )
         return v
 
     @field_validator("name")
@@ -119,8 +125,10 @@ class SceneConfig(_Strict):
     embodiment: EmbodimentConfig = EmbodimentConfig()
     table: TableConfig = TableConfig()
     objects: list[ObjectConfig] = Field(default_factory=list)
-    views: list[str] = Field(default_factory=lambda: list(NAMED_VIEWS),
-                             description="Views to render: named views or camera names.")
+    views: list[str] = Field(
+        default_factory=lambda: list(NAMED_VIEWS),
+        description="Views to render: named views or camera names.",
+    )
     cameras: list[CameraConfig] = Field(default_factory=list)
     seed: int = Field(default=0, ge=0)
 
@@ -129,12 +137,15 @@ class SceneConfig(_Strict):
         seen: set[str] = set()
         for i, obj in enumerate(self.objects):
             if obj.instance in seen:
-                raise ValueError(f"objects[{i}]: duplicate object name {obj.instance!r}; "
-                                 "give each instance a distinct `name`")
+                raise ValueError(
+                    f"objects[{i}]: duplicate object name {obj.instance!r}; "
+                    "give each instance a distinct `name`"
+                )
             seen.add(obj.instance)
         cams = {c.name for c in self.cameras}
         for i, view in enumerate(self.views):
             if view not in NAMED_VIEWS and view not in cams:
                 raise ValueError(
-                    f"views[{i}]: " + unknown_name_message("view", view, (*NAMED_VIEWS, *cams)))
+                    f"views[{i}]: " + unknown_name_message("view", view, (*NAMED_VIEWS, *cams))
+                )
         return self

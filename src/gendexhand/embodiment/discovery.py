@@ -139,10 +139,6 @@ def _tip_offset(model: mujoco.MjModel, body: int) -> np.ndarray:
     return best_point
 
 
-def _tip_world(model: mujoco.MjModel, data: mujoco.MjData, tip: Fingertip) -> np.ndarray:
-    return np.asarray(data.xpos[tip.body] + data.xmat[tip.body].reshape(3, 3) @ tip.offset)
-
-
 def discover_layout(model: mujoco.MjModel, hand_root: int | str) -> HandLayout:
     """Discover groups, fingertips and the palm frame of the hand rooted at ``hand_root``."""
     root = hand_root if isinstance(hand_root, int) else model.body(hand_root).id
@@ -177,17 +173,24 @@ def discover_layout(model: mujoco.MjModel, hand_root: int | str) -> HandLayout:
     mujoco.mj_forward(model, data)
     offsets = [_tip_offset(model, t) for t in tips]
     rest = [
-        _tip_world(model, data, Fingertip("", t, tuple(o)))  # type: ignore[arg-type]
+        np.asarray(data.xpos[t] + data.xmat[t].reshape(3, 3) @ o)
         for t, o in zip(tips, offsets, strict=True)
     ]
     n = len(tips)
-    scores = [np.linalg.norm(rest[i] - np.mean([rest[k] for k in range(n) if k != i], axis=0))
-              for i in range(n)]
+    scores = [
+        np.linalg.norm(rest[i] - np.mean([rest[k] for k in range(n) if k != i], axis=0))
+        for i in range(n)
+    ]
     thumb = int(np.argmax(scores))
-    others = sorted((i for i in range(n) if i != thumb),
-                    key=lambda i: float(np.linalg.norm(rest[i] - rest[thumb])))
-    names = FINGER_NAMES if len(others) <= len(FINGER_NAMES) else tuple(
-        f"finger{k + 1}" for k in range(len(others)))
+    others = sorted(
+        (i for i in range(n) if i != thumb),
+        key=lambda i: float(np.linalg.norm(rest[i] - rest[thumb])),
+    )
+    names = (
+        FINGER_NAMES
+        if len(others) <= len(FINGER_NAMES)
+        else tuple(f"finger{k + 1}" for k in range(len(others)))
+    )
     finger_of: dict[int, str] = {thumb: "thumb"}
     for k, i in enumerate(others):
         finger_of[i] = names[k]
@@ -205,22 +208,29 @@ def discover_layout(model: mujoco.MjModel, hand_root: int | str) -> HandLayout:
             joint_group[j] = finger_of[i]
 
     group_names = ["arm", "wrist", *(finger_of[i] for i in order)]
+    act_group: dict[int, str] = {}
+    for a in range(model.nu):
+        driven = _actuator_joint(model, a)
+        if driven is not None and driven in joint_group:
+            act_group[a] = joint_group[driven]
     groups = []
     for g in group_names:
-        acts = tuple(a for a in range(model.nu) if joint_group.get(
-            _actuator_joint(model, a) if _actuator_joint(model, a) is not None else -1) == g)
+        acts = tuple(a for a, gg in act_group.items() if gg == g)
         joints = tuple(j for j, gg in sorted(joint_group.items()) if gg == g)
         if acts or joints:
             groups.append(ActuatorGroup(g, acts, joints))
 
-    fingertips = tuple(
-        Fingertip(finger_of[i], tips[i], tuple(float(x) for x in offsets[i]))  # type: ignore[arg-type]
-        for i in order
+    fingertips = tuple(Fingertip(finger_of[i], tips[i], _vec3(offsets[i])) for i in order)
+    offset, quat = _palm_frame(
+        model,
+        data,
+        palm,
+        [tips[i] for i in others],
+        [offsets[i] for i in others],
+        [finger_roots[i] for i in others],
+        joint_group,
+        {finger_of[i] for i in others},
     )
-    offset, quat = _palm_frame(model, data, palm, [tips[i] for i in others],
-                               [offsets[i] for i in others],
-                               [finger_roots[i] for i in others], joint_group,
-                               {finger_of[i] for i in others})
     return HandLayout(
         hand_root=root,
         palm_body=palm,
@@ -251,8 +261,12 @@ def _palm_frame(
         return np.asarray(rot.T @ (p - origin))
 
     def tip_points(d: mujoco.MjData) -> np.ndarray:
-        return np.array([local(d.xpos[t] + d.xmat[t].reshape(3, 3) @ o)
-                         for t, o in zip(tips, offsets, strict=True)])
+        return np.array(
+            [
+                local(d.xpos[t] + d.xmat[t].reshape(3, 3) @ o)
+                for t, o in zip(tips, offsets, strict=True)
+            ]
+        )
 
     rest = tip_points(data)
     base_pts = np.array([local(data.xpos[b]) for b in bases])
@@ -278,7 +292,8 @@ def _palm_frame(
     mat = np.column_stack([x, y, z])
     quat = np.zeros(4)
     mujoco.mju_mat2Quat(quat, mat.flatten())
-    return (
-        tuple(float(v) for v in centre),  # type: ignore[return-value]
-        tuple(float(v) for v in quat),  # type: ignore[return-value]
-    )
+    return _vec3(centre), (float(quat[0]), float(quat[1]), float(quat[2]), float(quat[3]))
+
+
+def _vec3(v: np.ndarray) -> tuple[float, float, float]:
+    return (float(v[0]), float(v[1]), float(v[2]))

@@ -62,14 +62,16 @@ class Embodiment:
         """Actuator indices (k,) of the named groups, in ``ctrl`` order."""
         return np.array(sorted(a for n in names for a in self.group(n).actuators), dtype=int)
 
-    def expand(self, partial: npt.ArrayLike, groups: Sequence[str],
-               base: npt.ArrayLike) -> np.ndarray:
+    def expand(
+        self, partial: npt.ArrayLike, groups: Sequence[str], base: npt.ArrayLike
+    ) -> np.ndarray:
         """Full action (nu,) from targets for ``groups`` (k,) and ``base`` (nu,) for the rest."""
         idx = self.group_actuators(groups)
         part = np.asarray(partial, dtype=float).reshape(-1)
         if part.shape != idx.shape:
             raise EmbodimentError(
-                f"action for groups {list(groups)} has {part.size} values; expected {idx.size}")
+                f"action for groups {list(groups)} has {part.size} values; expected {idx.size}"
+            )
         full = np.array(base, dtype=float, copy=True).reshape(-1)
         full[idx] = part
         return full
@@ -134,23 +136,40 @@ def hand_metrics(emb: Embodiment, samples: int = 256) -> HandMetrics:
         mujoco.mj_kinematics(model, data)
         if thumb is not None:
             for p in partners:
-                aperture = max(aperture, float(np.linalg.norm(
-                    data.site_xpos[thumb] - data.site_xpos[p])))
+                aperture = max(
+                    aperture, float(np.linalg.norm(data.site_xpos[thumb] - data.site_xpos[p]))
+                )
     data.qpos[:] = model.qpos0
     mujoco.mj_kinematics(model, data)
     _, palm_rot = emb.palm_pose(data)
-    non_thumb = [b for b, f in zip(layout.finger_bases, layout.fingers, strict=True)
-                 if f != "thumb"]
+    non_thumb = [
+        b for b, f in zip(layout.finger_bases, layout.fingers, strict=True) if f != "thumb"
+    ]
     bases = np.array([data.xpos[b] for b in non_thumb])
     across = bases @ palm_rot[:, 1]
-    finger_width = 2 * float(np.median(model.geom_size[
-        [g for g in range(model.ngeom) if model.geom_bodyid[g] in
-         {layout.fingertips[0].body}]][:, 0]))
+    finger_width = 2 * float(
+        np.median(
+            model.geom_size[
+                [
+                    g
+                    for g in range(model.ngeom)
+                    if model.geom_bodyid[g] in {layout.fingertips[0].body}
+                ]
+            ][:, 0]
+        )
+    )
     palm_width = float(across.max() - across.min()) + finger_width
     palm_length = float(np.linalg.norm(bases.mean(axis=0) - data.xpos[layout.hand_root]))
     middle = "middle" if "middle" in layout.fingers else layout.fingers[0]
     m_idx = layout.fingers.index(middle)
-    finger_length = float(np.linalg.norm(
-        data.site_xpos[emb.tip_sites[middle]] - data.xpos[layout.finger_bases[m_idx]]))
-    return HandMetrics(aperture=aperture, palm_width=palm_width, palm_length=palm_length,
-                       finger_length=finger_length)
+    finger_length = float(
+        np.linalg.norm(
+            data.site_xpos[emb.tip_sites[middle]] - data.xpos[layout.finger_bases[m_idx]]
+        )
+    )
+    return HandMetrics(
+        aperture=aperture,
+        palm_width=palm_width,
+        palm_length=palm_length,
+        finger_length=finger_length,
+    )

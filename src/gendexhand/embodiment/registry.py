@@ -61,12 +61,22 @@ def prepare_hand(spec: mujoco.MjSpec, hand_root: str) -> HandLayout:
     model = spec.compile()
     layout = discover_layout(model, hand_root)
     palm = spec.body(model.body(layout.palm_body).name)
-    palm.add_site(name=_PALM_LOCAL, pos=list(layout.palm_offset), quat=list(layout.palm_quat),
-                  size=[0.008, 0.008, 0.008], group=5, rgba=[1, 0, 0, 0.6])
+    palm.add_site(
+        name=_PALM_LOCAL,
+        pos=list(layout.palm_offset),
+        quat=list(layout.palm_quat),
+        size=[0.008, 0.008, 0.008],
+        group=5,
+        rgba=[1, 0, 0, 0.6],
+    )
     for tip in layout.fingertips:
         spec.body(model.body(tip.body).name).add_site(
-            name=_TIP_LOCAL.format(finger=tip.finger), pos=list(tip.offset),
-            size=[0.005, 0.005, 0.005], group=5, rgba=[0, 1, 0, 0.6])
+            name=_TIP_LOCAL.format(finger=tip.finger),
+            pos=list(tip.offset),
+            size=[0.005, 0.005, 0.005],
+            group=5,
+            rgba=[0, 1, 0, 0.6],
+        )
     bodies = [root, *root.find_all(mujoco.mjtObj.mjOBJ_BODY)]
     for body in bodies:
         body.gravcomp = 1.0
@@ -109,17 +119,28 @@ def _floating(name: str, hand_spec: mujoco.MjSpec, hand_root: str, attach_root: 
     base.explicitinertial = True
     base.gravcomp = 1.0
     for axis_name, axis in zip("xyz", np.eye(3), strict=True):
-        base.add_joint(name=f"base_{axis_name}", type=mujoco.mjtJoint.mjJNT_SLIDE,
-                       axis=list(axis), range=[-FLOAT_RANGE, FLOAT_RANGE],
-                       damping=FLOAT_SLIDE_DAMPING, armature=0.01)
+        base.add_joint(
+            name=f"base_{axis_name}",
+            type=mujoco.mjtJoint.mjJNT_SLIDE,
+            axis=list(axis),
+            range=[-FLOAT_RANGE, FLOAT_RANGE],
+            damping=FLOAT_SLIDE_DAMPING,
+            armature=0.01,
+        )
     for axis_name, axis in zip("xyz", np.eye(3), strict=True):
-        base.add_joint(name=f"base_r{axis_name}", type=mujoco.mjtJoint.mjJNT_HINGE,
-                       axis=list(axis), range=[-np.pi, np.pi],
-                       damping=FLOAT_HINGE_DAMPING, armature=0.01)
+        base.add_joint(
+            name=f"base_r{axis_name}",
+            type=mujoco.mjtJoint.mjJNT_HINGE,
+            axis=list(axis),
+            range=[-np.pi, np.pi],
+            damping=FLOAT_HINGE_DAMPING,
+            armature=0.01,
+        )
     for joint in base.joints:
         slide = joint.type == mujoco.mjtJoint.mjJNT_SLIDE
-        act = spec.add_actuator(name=f"A_{joint.name}", target=joint.name,
-                                trntype=mujoco.mjtTrn.mjTRN_JOINT)
+        act = spec.add_actuator(
+            name=f"A_{joint.name}", target=joint.name, trntype=mujoco.mjtTrn.mjTRN_JOINT
+        )
         act.set_to_position(kp=FLOAT_SLIDE_KP if slide else FLOAT_HINGE_KP)
         act.ctrlrange = list(joint.range)
         act.ctrllimited = True
@@ -144,12 +165,18 @@ def franka_shadow() -> RobotSpec:
     for body in arm.bodies:
         if body.name:
             body.gravcomp = 1.0
-    mount = arm.body(flange).add_site(name="gdh:hand_mount", pos=[0, 0, 0.107],
-                                      euler=[0, 0, FRANKA_SHADOW_MOUNT_YAW])
+    mount = arm.body(flange).add_site(
+        name="gdh:hand_mount", pos=[0, 0, 0.107], euler=[0, 0, FRANKA_SHADOW_MOUNT_YAW]
+    )
     mount.attach_body(hand.body(hand_root), HAND_PREFIX, "")
     home = {f"robot:panda0_joint{i + 1}": q for i, q in enumerate(FRANKA_SHADOW_HOME)}
-    return RobotSpec(name="franka_shadow", spec=arm, root_body="panda0_link0",
-                     hand_root=HAND_PREFIX + hand_root, home=home)
+    return RobotSpec(
+        name="franka_shadow",
+        spec=arm,
+        root_body="panda0_link0",
+        hand_root=HAND_PREFIX + hand_root,
+        home=home,
+    )
 
 
 def floating_shadow() -> RobotSpec:

@@ -13,7 +13,6 @@ import numpy as np
 
 from gendexhand.assets.catalog import AssetInfo, get_asset
 from gendexhand.config.scene import ObjectConfig, SceneConfig
-from gendexhand.embodiment.embodiment import Embodiment
 from gendexhand.embodiment.registry import RobotSpec, robot_spec
 from gendexhand.errors import ConfigError
 from gendexhand.sim.physics import DEFAULT_PHYSICS, PhysicsSettings
@@ -66,44 +65,76 @@ def default_base_pos(config: SceneConfig) -> tuple[float, float, float]:
 def _add_environment(spec: mujoco.MjSpec, config: SceneConfig) -> None:
     spec.visual.global_.offwidth, spec.visual.global_.offheight = OFFSCREEN_SIZE
     spec.visual.quality.shadowsize = 2048
-    spec.add_texture(name="gdh:sky", type=mujoco.mjtTexture.mjTEXTURE_SKYBOX,
-                     builtin=mujoco.mjtBuiltin.mjBUILTIN_GRADIENT, width=64, height=64,
-                     rgb1=[0.62, 0.7, 0.8], rgb2=[0.95, 0.95, 0.97])
-    spec.add_texture(name="gdh:grid", type=mujoco.mjtTexture.mjTEXTURE_2D,
-                     builtin=mujoco.mjtBuiltin.mjBUILTIN_CHECKER, width=256, height=256,
-                     rgb1=[0.32, 0.34, 0.38], rgb2=[0.26, 0.28, 0.32])
+    spec.add_texture(
+        name="gdh:sky",
+        type=mujoco.mjtTexture.mjTEXTURE_SKYBOX,
+        builtin=mujoco.mjtBuiltin.mjBUILTIN_GRADIENT,
+        width=64,
+        height=64,
+        rgb1=[0.62, 0.7, 0.8],
+        rgb2=[0.95, 0.95, 0.97],
+    )
+    spec.add_texture(
+        name="gdh:grid",
+        type=mujoco.mjtTexture.mjTEXTURE_2D,
+        builtin=mujoco.mjtBuiltin.mjBUILTIN_CHECKER,
+        width=256,
+        height=256,
+        rgb1=[0.32, 0.34, 0.38],
+        rgb2=[0.26, 0.28, 0.32],
+    )
     spec.add_material(name="gdh:floor", texrepeat=[8, 8], reflectance=0.0).textures[
-        mujoco.mjtTextureRole.mjTEXROLE_RGB] = "gdh:grid"
+        mujoco.mjtTextureRole.mjTEXROLE_RGB
+    ] = "gdh:grid"
     world = spec.worldbody
-    world.add_geom(name="floor", type=mujoco.mjtGeom.mjGEOM_PLANE, size=[4, 4, 0.05],
-                   material="gdh:floor")
+    world.add_geom(
+        name="floor", type=mujoco.mjtGeom.mjGEOM_PLANE, size=[4, 4, 0.05], material="gdh:floor"
+    )
     t = config.table
     table = world.add_body(name="table", pos=[t.pos[0], t.pos[1], 0])
-    top = table.add_geom(name="table_top", type=mujoco.mjtGeom.mjGEOM_BOX,
-                         size=[t.size[0] / 2, t.size[1] / 2, TABLE_THICKNESS / 2],
-                         pos=[0, 0, t.height - TABLE_THICKNESS / 2], rgba=[0.55, 0.42, 0.3, 1])
+    top = table.add_geom(
+        name="table_top",
+        type=mujoco.mjtGeom.mjGEOM_BOX,
+        size=[t.size[0] / 2, t.size[1] / 2, TABLE_THICKNESS / 2],
+        pos=[0, 0, t.height - TABLE_THICKNESS / 2],
+        rgba=[0.55, 0.42, 0.3, 1],
+    )
     DEFAULT_PHYSICS.contact_geom(top)
     leg_h = (t.height - TABLE_THICKNESS) / 2
     for sx in (-1, 1):
         for sy in (-1, 1):
-            table.add_geom(type=mujoco.mjtGeom.mjGEOM_BOX, size=[0.025, 0.025, leg_h],
-                           pos=[sx * (t.size[0] / 2 - 0.05), sy * (t.size[1] / 2 - 0.05), leg_h],
-                           rgba=[0.45, 0.34, 0.24, 1], contype=0, conaffinity=0)
-    world.add_light(name="key", pos=[t.pos[0] + 0.3, t.pos[1] - 0.5, t.height + 2.0],
-                    dir=[-0.15, 0.25, -1], type=mujoco.mjtLightType.mjLIGHT_DIRECTIONAL, castshadow=True,
-                    diffuse=[0.7, 0.7, 0.7], specular=[0.2, 0.2, 0.2], ambient=[0.3, 0.3, 0.3])
+            table.add_geom(
+                type=mujoco.mjtGeom.mjGEOM_BOX,
+                size=[0.025, 0.025, leg_h],
+                pos=[sx * (t.size[0] / 2 - 0.05), sy * (t.size[1] / 2 - 0.05), leg_h],
+                rgba=[0.45, 0.34, 0.24, 1],
+                contype=0,
+                conaffinity=0,
+            )
+    world.add_light(
+        name="key",
+        pos=[t.pos[0] + 0.3, t.pos[1] - 0.5, t.height + 2.0],
+        dir=[-0.15, 0.25, -1],
+        type=mujoco.mjtLightType.mjLIGHT_DIRECTIONAL,
+        castshadow=True,
+        diffuse=[0.7, 0.7, 0.7],
+        specular=[0.2, 0.2, 0.2],
+        ambient=[0.3, 0.3, 0.3],
+    )
 
 
-def _add_object(spec: mujoco.MjSpec, obj: ObjectConfig, config: SceneConfig,
-                physics: PhysicsSettings) -> None:
+def _add_object(
+    spec: mujoco.MjSpec, obj: ObjectConfig, config: SceneConfig, physics: PhysicsSettings
+) -> None:
     asset = get_asset(obj.asset)
     s = obj.scale
     if len(obj.pos) == 2:
         pos = [obj.pos[0], obj.pos[1], config.table.height + asset.bottom * s + 0.001]
     else:
         pos = list(obj.pos)
-    body = spec.worldbody.add_body(name=obj.instance, pos=pos,
-                                   quat=_quat_from_euler_deg(obj.euler_deg))
+    body = spec.worldbody.add_body(
+        name=obj.instance, pos=pos, quat=_quat_from_euler_deg(obj.euler_deg)
+    )
     if not obj.fixed:
         body.add_freejoint(name=f"{obj.instance}:free")
     rgba = list(obj.rgba or asset.rgba)
@@ -116,11 +147,13 @@ def _add_object(spec: mujoco.MjSpec, obj: ObjectConfig, config: SceneConfig,
     if obj.joints:
         raise ConfigError(
             f"objects[{obj.instance}].joints: asset {obj.asset!r} has no joints (got "
-            f"{sorted(obj.joints)}); only articulated assets take initial joint values")
+            f"{sorted(obj.joints)}); only articulated assets take initial joint values"
+        )
 
 
-def build_spec(config: SceneConfig,
-               physics: PhysicsSettings = DEFAULT_PHYSICS) -> tuple[mujoco.MjSpec, RobotSpec]:
+def build_spec(
+    config: SceneConfig, physics: PhysicsSettings = DEFAULT_PHYSICS
+) -> tuple[mujoco.MjSpec, RobotSpec]:
     """The scene as an ``MjSpec`` (not yet compiled) and the robot it holds."""
     robot = robot_spec(config.embodiment.name, config.embodiment.hand)
     spec = robot.spec

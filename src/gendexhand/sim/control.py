@@ -36,7 +36,8 @@ class ControlLoop:
         a = np.asarray(action, dtype=float).reshape(-1)
         if a.shape != (self.action_size,):
             raise SimulationError(
-                f"action has {a.size} values; this scene has {self.action_size} actuators")
+                f"action has {a.size} values; this scene has {self.action_size} actuators"
+            )
         if not np.all(np.isfinite(a)):
             raise SimulationError("action contains NaN or inf")
         return np.clip(a, self._lo, self._hi)

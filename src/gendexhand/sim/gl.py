@@ -25,8 +25,13 @@ def probe(backend: str, timeout: float = 60.0) -> bool:
     """True if an offscreen context can be made with ``backend`` (in a subprocess)."""
     env = dict(os.environ, MUJOCO_GL=backend, PYOPENGL_PLATFORM=backend)
     try:
-        result = subprocess.run([sys.executable, "-c", _PROBE], env=env, timeout=timeout,
-                                capture_output=True, check=False)
+        result = subprocess.run(
+            [sys.executable, "-c", _PROBE],
+            env=env,
+            timeout=timeout,
+            capture_output=True,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
     return result.returncode == 0
@@ -49,5 +54,6 @@ def select_gl_backend() -> str:
             os.environ["MUJOCO_GL"] = backend
             os.environ["PYOPENGL_PLATFORM"] = backend
             return backend
-    raise RenderError(f"no offscreen OpenGL backend works (tried {', '.join(BACKENDS)}): "
-                      f"{INSTALL_HINT}")
+    raise RenderError(
+        f"no offscreen OpenGL backend works (tried {', '.join(BACKENDS)}): {INSTALL_HINT}"
+    )

@@ -48,8 +48,7 @@ def _robot_geoms(scene: Scene) -> list[int]:
     m = scene.model
     robot_bodies = {int(m.jnt_bodyid[j]) for j in scene.robot.joints}
     # every body in the subtree of any robot joint body, plus their ancestors up to the root
-    bodies = {b for b in range(1, m.nbody)
-              if any(_is_ancestor(m, rb, b) for rb in robot_bodies)}
+    bodies = {b for b in range(1, m.nbody) if any(_is_ancestor(m, rb, b) for rb in robot_bodies)}
     return [g for g in range(m.ngeom) if m.geom_bodyid[g] in bodies and _collides(m, g)]
 
 
@@ -69,13 +68,26 @@ def _environment_geoms(scene: Scene, robot: list[int]) -> list[int]:
     m = scene.model
     robot_set = set(robot)
     root_bodies = {int(m.jnt_bodyid[j]) for j in scene.robot.joints}
-    return [g for g in range(m.ngeom) if g not in robot_set and _collides(m, g)
-            and not any(_is_ancestor(m, int(m.geom_bodyid[g]), rb) for rb in root_bodies
-                        if m.geom_bodyid[g] != 0)]
+    return [
+        g
+        for g in range(m.ngeom)
+        if g not in robot_set
+        and _collides(m, g)
+        and not any(
+            _is_ancestor(m, int(m.geom_bodyid[g]), rb)
+            for rb in root_bodies
+            if m.geom_bodyid[g] != 0
+        )
+    ]
 
 
-def min_clearance(model: mujoco.MjModel, data: mujoco.MjData, robot: Sequence[int],
-                  env: Sequence[int], dist_max: float = 0.2) -> float:
+def min_clearance(
+    model: mujoco.MjModel,
+    data: mujoco.MjData,
+    robot: Sequence[int],
+    env: Sequence[int],
+    dist_max: float = 0.2,
+) -> float:
     """Smallest signed distance (m) between any robot geom and any environment geom."""
     best = dist_max
     fromto = np.zeros(6)
@@ -110,10 +122,16 @@ def solve_palm_ik(
 
     pos = np.asarray(target_pos, dtype=float).reshape(3)
     rot = None if target_rot is None else np.asarray(target_rot, dtype=float).reshape(3, 3)
-    frame = mink.FrameTask(PALM_SITE, "site", position_cost=1.0,
-                           orientation_cost=0.0 if rot is None else 0.5, lm_damping=1e-3)
+    frame = mink.FrameTask(
+        PALM_SITE,
+        "site",
+        position_cost=1.0,
+        orientation_cost=0.0 if rot is None else 0.5,
+        lm_damping=1e-3,
+    )
     target = mink.SE3.from_rotation_and_translation(
-        mink.SO3.from_matrix(rot) if rot is not None else mink.SO3.identity(), pos)
+        mink.SO3.from_matrix(rot) if rot is not None else mink.SO3.identity(), pos
+    )
     frame.set_target(target)
     posture = mink.PostureTask(model, cost=1e-3)
     posture.set_target(q0)
@@ -127,15 +145,27 @@ def solve_palm_ik(
     env_geoms = _environment_geoms(scene, robot_geoms)
     limits: list[mink.Limit] = [mink.ConfigurationLimit(model)]
     if env_geoms:
-        limits.append(mink.CollisionAvoidanceLimit(
-            model, [(robot_geoms, env_geoms)], minimum_distance_from_collisions=clearance,
-            collision_detection_distance=clearance + 0.05))
+        limits.append(
+            mink.CollisionAvoidanceLimit(
+                model,
+                [(robot_geoms, env_geoms)],
+                minimum_distance_from_collisions=clearance,
+                collision_detection_distance=clearance + 0.05,
+            )
+        )
 
     dt = 0.05
     it = 0
     for it in range(1, max_iters + 1):  # noqa: B007
-        vel = mink.solve_ik(config, [frame, posture], dt, solver="daqp", damping=1e-3,
-                            limits=limits, constraints=constraints)
+        vel = mink.solve_ik(
+            config,
+            [frame, posture],
+            dt,
+            solver="daqp",
+            damping=1e-3,
+            limits=limits,
+            constraints=constraints,
+        )
         config.integrate_inplace(vel, dt)
         err = frame.compute_error(config)
         if np.linalg.norm(err[:3]) < pos_tol and (rot is None or np.linalg.norm(err[3:]) < rot_tol):
@@ -152,13 +182,20 @@ def solve_palm_ik(
         reasons.append(f"palm orientation off by {np.degrees(rot_err):.1f}°")
     if clear < clearance - 1e-3:
         reasons.append(f"clearance {clear * 1000:.1f} mm < required {clearance * 1000:.1f} mm")
-    return IKResult(success=not reasons, qpos=config.q.copy(), pos_error=pos_err,
-                    rot_error=rot_err, clearance=clear, iterations=it,
-                    reason="; ".join(reasons))
+    return IKResult(
+        success=not reasons,
+        qpos=config.q.copy(),
+        pos_error=pos_err,
+        rot_error=rot_err,
+        clearance=clear,
+        iterations=it,
+        reason="; ".join(reasons),
+    )
 
 
-def can_reach(scene: Scene, pos: npt.ArrayLike, rot: npt.ArrayLike | None = None,
-              clearance: float = 0.005) -> IKResult:
+def can_reach(
+    scene: Scene, pos: npt.ArrayLike, rot: npt.ArrayLike | None = None, clearance: float = 0.005
+) -> IKResult:
     """Can the palm reach this pose with this clearance? (See :func:`solve_palm_ik`.)"""
     return solve_palm_ik(scene, pos, rot, clearance=clearance)
 

@@ -48,7 +48,9 @@ def scene_views(scene: Scene) -> dict[str, View]:
         "left": View("left", centre, span * 1.3, -90.0, -25.0),
         "right": View("right", centre, span * 1.3, 90.0, -25.0),
         "top": View("top", (centre[0], centre[1], t.height), span * 1.4, 180.0, -89.0),
-        "near_hand": View("near_hand", tuple(float(x) for x in palm), 0.45, 150.0, -30.0),
+        "near_hand": View(
+            "near_hand", (float(palm[0]), float(palm[1]), float(palm[2])), 0.45, 150.0, -30.0
+        ),
     }
     for cam in scene.config.cameras:
         views[cam.name] = View(cam.name, cam.lookat, cam.distance, cam.azimuth, cam.elevation)
@@ -69,14 +71,17 @@ class Frame:
 class SceneRenderer:
     """Renders views of a scene. Use as a context manager (the GL context is freed on exit)."""
 
-    def __init__(self, scene: Scene, width: int = 320, height: int = 240,
-                 shadows: bool = False) -> None:
+    def __init__(
+        self, scene: Scene, width: int = 320, height: int = 240, shadows: bool = False
+    ) -> None:
         self.scene = scene
         self.shadows = shadows
         try:
             self._renderer = mujoco.Renderer(scene.model, height=height, width=width)
         except Exception as exc:  # GL failures surface as various exception types
-            raise RenderError(f"cannot create an offscreen renderer ({exc}); {INSTALL_HINT}") from exc
+            raise RenderError(
+                f"cannot create an offscreen renderer ({exc}); {INSTALL_HINT}"
+            ) from exc
 
     def __enter__(self) -> SceneRenderer:
         return self
@@ -93,8 +98,9 @@ class SceneRenderer:
         r.scene.flags[mujoco.mjtRndFlag.mjRND_SHADOW] = int(self.shadows)
         r.scene.flags[mujoco.mjtRndFlag.mjRND_REFLECTION] = 0
 
-    def render(self, views: list[str] | None = None, depth: bool = False,
-               segmentation: bool = False) -> list[Frame]:
+    def render(
+        self, views: list[str] | None = None, depth: bool = False, segmentation: bool = False
+    ) -> list[Frame]:
         """Render ``views`` (default: the config's ``views``) and return one frame each."""
         available = scene_views(self.scene)
         names = views if views is not None else list(self.scene.config.views)
@@ -117,8 +123,9 @@ class SceneRenderer:
                 seg = r.render()
                 geom = seg[..., 0].astype(int)
                 is_geom = seg[..., 1] == int(mujoco.mjtObj.mjOBJ_GEOM)
-                body = np.where(is_geom & (geom >= 0),
-                                self.scene.model.geom_bodyid[np.clip(geom, 0, None)], -1)
+                body = np.where(
+                    is_geom & (geom >= 0), self.scene.model.geom_bodyid[np.clip(geom, 0, None)], -1
+                )
                 frame.segmentation = body
                 r.disable_segmentation_rendering()
             frames.append(frame)
@@ -162,12 +169,12 @@ def save_frames(frames: list[Frame], out_dir: Path, title: str = "") -> list[Pat
             lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
             norm = np.clip((f.depth - lo) / max(hi - lo, 1e-6), 0, 1)
             Image.fromarray((255 * (1 - norm)).astype(np.uint8)).save(
-                out_dir / f"{f.view}.depth.png")
+                out_dir / f"{f.view}.depth.png"
+            )
         if f.segmentation is not None:
             np.save(out_dir / f"{f.view}.seg.npy", f.segmentation.astype(np.int32))
             rng = np.random.default_rng(0)
-            palette = rng.integers(40, 255, size=(int(f.segmentation.max()) + 2, 3),
-                                   dtype=np.uint8)
+            palette = rng.integers(40, 255, size=(int(f.segmentation.max()) + 2, 3), dtype=np.uint8)
             palette[0] = 0
             Image.fromarray(palette[f.segmentation + 1]).save(out_dir / f"{f.view}.seg.png")
     sheet = out_dir / "views.png"

@@ -18,8 +18,14 @@ STATE_SIG = mujoco.mjtState.mjSTATE_INTEGRATION
 class Scene:
     """Everything a stage needs to act in one scene. Build it with :func:`build_scene`."""
 
-    def __init__(self, config: SceneConfig, spec: mujoco.MjSpec, model: mujoco.MjModel,
-                 robot: Embodiment, physics: PhysicsSettings) -> None:
+    def __init__(
+        self,
+        config: SceneConfig,
+        spec: mujoco.MjSpec,
+        model: mujoco.MjModel,
+        robot: Embodiment,
+        physics: PhysicsSettings,
+    ) -> None:
         self.config = config
         self.spec = spec
         self.model = model
@@ -32,9 +38,13 @@ class Scene:
             jnt = int(model.body_jntadr[body])
             free = jnt >= 0 and model.jnt_type[jnt] == mujoco.mjtJoint.mjJNT_FREE
             self.objects[obj.instance] = ObjectHandle(
-                name=obj.instance, asset=get_asset(obj.asset), scale=obj.scale, body=body,
+                name=obj.instance,
+                asset=get_asset(obj.asset),
+                scale=obj.scale,
+                body=body,
                 qpos_adr=int(model.jnt_qposadr[jnt]) if free else None,
-                geoms=tuple(g for g in range(model.ngeom) if model.geom_bodyid[g] == body))
+                geoms=tuple(g for g in range(model.ngeom) if model.geom_bodyid[g] == body),
+            )
         self.initial_state = np.zeros(mujoco.mj_stateSize(model, STATE_SIG))
         self.initial_ctrl = np.zeros(model.nu)
         self.settle_drift = 0.0
@@ -53,8 +63,13 @@ class Scene:
         for _ in range(round(seconds / self.model.opt.timestep)):
             mujoco.mj_step(self.model, self.data)
         check_finite(self.data)
-        drift = max((float(np.linalg.norm(self.data.xpos[h.body] - start[n]))
-                     for n, h in self.objects.items()), default=0.0)
+        drift = max(
+            (
+                float(np.linalg.norm(self.data.xpos[h.body] - start[n]))
+                for n, h in self.objects.items()
+            ),
+            default=0.0,
+        )
         self.data.qvel[:] = 0.0
         self.data.time = 0.0
         mujoco.mj_forward(self.model, self.data)
@@ -79,8 +94,9 @@ def check_finite(data: mujoco.MjData) -> None:
         raise SimulationError(f"simulation unstable at t={data.time:.3f}s (bad qacc {bad}×)")
 
 
-def build_scene(config: SceneConfig, physics: PhysicsSettings = DEFAULT_PHYSICS,
-                settle: bool = True) -> Scene:
+def build_scene(
+    config: SceneConfig, physics: PhysicsSettings = DEFAULT_PHYSICS, settle: bool = True
+) -> Scene:
     """Compile ``config`` and (by default) settle it; the result starts at its initial state."""
     spec, robot_spec = build_spec(config, physics)
     try:

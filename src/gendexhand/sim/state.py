@@ -89,9 +89,14 @@ def contacts(scene: Scene) -> list[Contact]:
     for i in range(d.ncon):
         c = d.contact[i]
         mujoco.mj_contactForce(m, d, i, force)
-        out.append(Contact(m.body(m.geom_bodyid[c.geom1]).name,
-                           m.body(m.geom_bodyid[c.geom2]).name,
-                           c.pos.copy(), float(force[0])))
+        out.append(
+            Contact(
+                m.body(m.geom_bodyid[c.geom1]).name,
+                m.body(m.geom_bodyid[c.geom2]).name,
+                c.pos.copy(),
+                float(force[0]),
+            )
+        )
     return out
 
 
