@@ -130,8 +130,10 @@ def _bowl(radius: float, height: float, wall: float, segments: int = 16) -> Buil
                 pos=[0, 0, (-height / 2 + wall / 2) * s],
             )
         ]
-        lean = np.arctan2(radius - base_r, height)
-        wall_len = float(np.hypot(radius - base_r, height))
+        # walls rise from the top of the base disk to the rim, leaning outwards
+        rise = height - wall
+        lean = np.arctan2(radius - base_r, rise)
+        wall_len = float(np.hypot(radius - base_r, rise))
         mid_r = (radius + base_r) / 2
         seg_w = 2 * np.pi * mid_r / segments * 0.6
         for k in range(segments):
@@ -141,7 +143,7 @@ def _bowl(radius: float, height: float, wall: float, segments: int = 16) -> Buil
             q_tilt = np.array([np.cos(lean / 2), 0, np.sin(lean / 2), 0])
             quat = np.zeros(4)
             mujoco.mju_mulQuat(quat, q_yaw, q_tilt)
-            pos = [mid_r * np.cos(yaw) * s, mid_r * np.sin(yaw) * s, 0.0]
+            pos = [mid_r * np.cos(yaw) * s, mid_r * np.sin(yaw) * s, wall / 2 * s]
             geoms.append(
                 _geom(
                     body,

@@ -101,7 +101,7 @@ def render_config(
     built = time.perf_counter() - t0
     with SceneRenderer(scene, width, height, shadows=shadows) as renderer:
         frames = renderer.render(views, depth=depth, segmentation=segmentation)
-    title = f"{config.task.name} — {config.task.description}"
+    title = f"{config.task.name}: {config.task.description}"
     return scene, save_frames(frames, out, title), built
 
 

@@ -65,6 +65,10 @@ def default_base_pos(config: SceneConfig) -> tuple[float, float, float]:
 def _add_environment(spec: mujoco.MjSpec, config: SceneConfig) -> None:
     spec.visual.global_.offwidth, spec.visual.global_.offheight = OFFSCREEN_SIZE
     spec.visual.quality.shadowsize = 2048
+    spec.visual.headlight.ambient = [0.25, 0.25, 0.25]
+    spec.visual.headlight.diffuse = [0.35, 0.35, 0.35]
+    spec.visual.headlight.specular = [0.05, 0.05, 0.05]
+    spec.visual.quality.offsamples = 0  # MSAA costs ~3× on CPU rasterisers (llvmpipe)
     spec.add_texture(
         name="gdh:sky",
         type=mujoco.mjtTexture.mjTEXTURE_SKYBOX,
@@ -117,9 +121,9 @@ def _add_environment(spec: mujoco.MjSpec, config: SceneConfig) -> None:
         dir=[-0.15, 0.25, -1],
         type=mujoco.mjtLightType.mjLIGHT_DIRECTIONAL,
         castshadow=True,
-        diffuse=[0.7, 0.7, 0.7],
-        specular=[0.2, 0.2, 0.2],
-        ambient=[0.3, 0.3, 0.3],
+        diffuse=[0.55, 0.55, 0.55],
+        specular=[0.1, 0.1, 0.1],
+        ambient=[0.15, 0.15, 0.15],
     )
 
 
