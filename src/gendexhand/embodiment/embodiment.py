@@ -147,17 +147,8 @@ def hand_metrics(emb: Embodiment, samples: int = 256) -> HandMetrics:
     ]
     bases = np.array([data.xpos[b] for b in non_thumb])
     across = bases @ palm_rot[:, 1]
-    finger_width = 2 * float(
-        np.median(
-            model.geom_size[
-                [
-                    g
-                    for g in range(model.ngeom)
-                    if model.geom_bodyid[g] in {layout.fingertips[0].body}
-                ]
-            ][:, 0]
-        )
-    )
+    tip_geoms = model.geom_bodyid == layout.fingertips[0].body
+    finger_width = 2 * float(np.median(model.geom_size[tip_geoms, 0])) if tip_geoms.any() else 0.0
     palm_width = float(across.max() - across.min()) + finger_width
     palm_length = float(np.linalg.norm(bases.mean(axis=0) - data.xpos[layout.hand_root]))
     middle = "middle" if "middle" in layout.fingers else layout.fingers[0]
