@@ -45,6 +45,8 @@ class RobotSpec:
     home: dict[str, float] = field(default_factory=dict)
     """Home joint positions by joint name (others: 0 clipped to range)."""
     source: str = sources.GYMNASIUM_ROBOTICS_LICENSE
+    base_on_table: bool = False
+    """True for arms standing on the table's back edge; floating bases hover above the table."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,7 @@ def franka_shadow() -> RobotSpec:
         root_body="panda0_link0",
         hand_root=HAND_PREFIX + hand_root,
         home=home,
+        base_on_table=True,
     )
 
 

@@ -54,10 +54,10 @@ def _geom_volume(geom: mujoco.MjsGeom) -> float:
     raise ConfigError(f"no volume formula for geom type {geom.type}")
 
 
-def default_base_pos(config: SceneConfig) -> tuple[float, float, float]:
+def default_base_pos(config: SceneConfig, robot: RobotSpec) -> tuple[float, float, float]:
     """Where the robot base goes unless the config says otherwise."""
     t = config.table
-    if config.embodiment.name == "franka_shadow" and config.embodiment.hand is None:
+    if robot.base_on_table:
         return (t.pos[0] - t.size[0] / 2 + 0.1, t.pos[1], t.height)
     return (t.pos[0] - 0.25, t.pos[1], t.height + 0.25)
 
@@ -165,7 +165,7 @@ def build_spec(
     physics.apply(spec)
     _add_environment(spec, config)
     root = spec.body(robot.root_body)
-    root.pos = list(config.embodiment.base_pos or default_base_pos(config))
+    root.pos = list(config.embodiment.base_pos or default_base_pos(config, robot))
     root.quat = _quat_from_euler_deg((0.0, 0.0, config.embodiment.base_yaw_deg))
     for obj in config.objects:
         _add_object(spec, obj, config, physics)

@@ -65,6 +65,8 @@ def _collides(m: mujoco.MjModel, g: int) -> bool:
 
 
 def _environment_geoms(scene: Scene, robot: list[int]) -> list[int]:
+    """Colliding geoms that are not the robot's: neither moved by a robot joint (``robot``) nor
+    on a joint-less robot body above them (e.g. the arm's base link, the floating base)."""
     m = scene.model
     robot_set = set(robot)
     root_bodies = {int(m.jnt_bodyid[j]) for j in scene.robot.joints}
