@@ -59,11 +59,11 @@ def test_user_mistake_prints_one_error_no_traceback(
     bad.write_text("task: {name: t}\nobjects:\n  - {asset: botle, pos: [0, 0]}\n")
     assert main(["scene", "validate", str(bad)]) == 2
     err = capsys.readouterr().err
-    assert err == (
+    assert err.startswith(
         f"error: {bad}: invalid SceneConfig:\n  objects[0].asset: unknown asset id "
-        "'botle'. Closest: bottle, bowl. Valid asset ids: apple, bottle, bowl, box, can, "
-        "cube, tennis_ball. (got 'botle')\n"
+        "'botle'. Closest: bottle, bowl. Valid asset ids: apple, banana, basket, "
     )
+    assert err.endswith(" (got 'botle')\n") and err.count("\n") == 2
     assert "Traceback" not in err
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from gendexhand.assets import asset_ids
 from gendexhand.config import load_scene, parse_scene
 from gendexhand.errors import ConfigError, closest
 
@@ -20,8 +21,8 @@ def test_unknown_asset_names_file_field_value_and_closest() -> None:
     msg = _error({"task": {"name": "t"}, "objects": [{"asset": "appel", "pos": [0, 0]}]})
     assert msg == (
         "scene.yaml: invalid SceneConfig:\n"
-        "  objects[0].asset: unknown asset id 'appel'. Closest: apple. Valid asset ids: apple, "
-        "bottle, bowl, box, can, cube, tennis_ball. (got 'appel')"
+        "  objects[0].asset: unknown asset id 'appel'. Closest: apple. Valid asset ids: "
+        f"{', '.join(asset_ids())}. (got 'appel')"
     )
 
 
@@ -30,7 +31,7 @@ def test_unknown_field_lists_valid_fields() -> None:
     assert msg == (
         "scene.yaml: invalid SceneConfig:\n"
         "  objects[0].sclae: unknown field. Valid fields here: asset, name, pos, euler_deg, "
-        "scale, fixed, joints, rgba."
+        "scale, fixed, mass, joints, rgba."
     )
 
 

@@ -11,9 +11,16 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from gendexhand.assets.catalog import CATALOG
+from gendexhand.assets.catalog import catalog
 from gendexhand.embodiment.registry import EMBODIMENTS
 from gendexhand.errors import unknown_name_message
 
@@ -75,18 +82,56 @@ class ObjectConfig(_Strict):
     )
     euler_deg: Vec3 = Field(default=(0.0, 0.0, 0.0), description="Orientation, degrees.")
     scale: PositiveFloat = Field(default=1.0, le=10.0, description="Uniform scale.")
-    fixed: bool = Field(default=False, description="Welded to the world (no free joint).")
+    fixed: bool | None = Field(
+        default=None,
+        description="Welded to the world (no free joint); default: the asset's (furniture is).",
+    )
+    mass: PositiveFloat | None = Field(
+        default=None, description="Total mass in kg; default: the asset's mass × scale³."
+    )
     joints: dict[str, float] = Field(
-        default_factory=dict, description="Initial joint values of articulated objects."
+        default_factory=dict,
+        description="Initial joint values of articulated objects (rad, or m at this scale).",
     )
     rgba: tuple[float, float, float, float] | None = None
 
     @field_validator("asset")
     @classmethod
     def _known(cls, v: str) -> str:
-        if v not in CATALOG:
-            raise ValueError(unknown_name_message("asset id", v, CATALOG))
+        assets = catalog()
+        if v not in assets:
+            raise ValueError(unknown_name_message("asset id", v, assets))
         return v
+
+    @field_validator("joints")
+    @classmethod
+    def _joints_exist(cls, v: dict[str, float], info: ValidationInfo) -> dict[str, float]:
+        if "asset" not in info.data:
+            return v  # the asset error is reported on its own
+        asset = catalog()[info.data["asset"]]
+        scale = info.data.get("scale", 1.0)
+        known = {j.name: j for j in asset.joints}
+        for name, value in v.items():
+            if not known:
+                raise ValueError(
+                    f"asset {asset.id!r} has no joints; only articulated assets take initial "
+                    "joint values"
+                )
+            if name not in known:
+                raise ValueError(unknown_name_message("joint", name, known))
+            lo, hi = known[name].range
+            if known[name].kind == "slide":
+                lo, hi = lo * scale, hi * scale
+            if not lo - 1e-9 <= value <= hi + 1e-9:
+                raise ValueError(
+                    f"{name}={value} is outside the joint range [{lo:g}, {hi:g}] "
+                    f"({known[name].meaning})"
+                )
+        return v
+
+    @property
+    def is_fixed(self) -> bool:
+        return catalog()[self.asset].fixed if self.fixed is None else self.fixed
 
     @field_validator("pos")
     @classmethod

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 import mujoco
 import numpy as np
 
-from gendexhand.assets.catalog import AssetInfo, get_asset
+from gendexhand.assets.catalog import get_asset
+from gendexhand.assets.instance import instance_spec
+from gendexhand.assets.model import AssetInfo
 from gendexhand.config.scene import ObjectConfig, SceneConfig
 from gendexhand.embodiment.registry import RobotSpec, robot_spec
-from gendexhand.errors import ConfigError
 from gendexhand.sim.physics import DEFAULT_PHYSICS, PhysicsSettings
 
 TABLE_THICKNESS = 0.04
@@ -33,25 +34,20 @@ class ObjectHandle:
     qpos_adr: int | None
     """Address of its free joint in ``qpos`` (None when fixed)."""
     geoms: tuple[int, ...]
+    """Every geom of the instance (all its bodies)."""
+    bodies: tuple[int, ...]
+    joints: dict[str, int]
+    """Articulation joint name (as in the catalog) → its address in ``qpos``."""
+
+    @property
+    def fixed(self) -> bool:
+        return self.qpos_adr is None
 
 
 def _quat_from_euler_deg(euler: tuple[float, float, float]) -> list[float]:
     quat = np.zeros(4)
     mujoco.mju_euler2Quat(quat, np.deg2rad(np.asarray(euler, dtype=float)), "XYZ")
     return [float(q) for q in quat]
-
-
-def _geom_volume(geom: mujoco.MjsGeom) -> float:
-    s = geom.size
-    if geom.type == mujoco.mjtGeom.mjGEOM_SPHERE:
-        return 4 / 3 * np.pi * s[0] ** 3
-    if geom.type == mujoco.mjtGeom.mjGEOM_BOX:
-        return 8 * s[0] * s[1] * s[2]
-    if geom.type == mujoco.mjtGeom.mjGEOM_CYLINDER:
-        return 2 * np.pi * s[0] ** 2 * s[1]
-    if geom.type == mujoco.mjtGeom.mjGEOM_CAPSULE:
-        return np.pi * s[0] ** 2 * (2 * s[1] + 4 / 3 * s[0])
-    raise ConfigError(f"no volume formula for geom type {geom.type}")
 
 
 def default_base_pos(config: SceneConfig, robot: RobotSpec) -> tuple[float, float, float]:
@@ -130,29 +126,22 @@ def _add_environment(spec: mujoco.MjSpec, config: SceneConfig) -> None:
 def _add_object(
     spec: mujoco.MjSpec, obj: ObjectConfig, config: SceneConfig, physics: PhysicsSettings
 ) -> None:
+    """Attach one asset instance: body ``<instance>``, everything inside named ``<instance>/…``."""
     asset = get_asset(obj.asset)
     s = obj.scale
     if len(obj.pos) == 2:
         pos = [obj.pos[0], obj.pos[1], config.table.height + asset.bottom * s + 0.001]
     else:
         pos = list(obj.pos)
-    body = spec.worldbody.add_body(
-        name=obj.instance, pos=pos, quat=_quat_from_euler_deg(obj.euler_deg)
-    )
-    if not obj.fixed:
+    child = instance_spec(asset, s, obj.rgba, obj.mass)
+    frame = spec.worldbody.add_frame(pos=pos, quat=_quat_from_euler_deg(obj.euler_deg))
+    body = frame.attach_body(child.body("root"), f"{obj.instance}/", "")
+    body.name = obj.instance
+    if not obj.is_fixed:
         body.add_freejoint(name=f"{obj.instance}:free")
-    rgba = list(obj.rgba or asset.rgba)
-    geoms = asset.build(body, s, rgba)
-    volumes = [_geom_volume(g) for g in geoms]
-    mass = asset.mass * s**3
-    for g, v in zip(geoms, volumes, strict=True):
-        g.mass = mass * v / sum(volumes)
-        physics.contact_geom(g)
-    if obj.joints:
-        raise ConfigError(
-            f"objects[{obj.instance}].joints: asset {obj.asset!r} has no joints (got "
-            f"{sorted(obj.joints)}); only articulated assets take initial joint values"
-        )
+    for geom in body.find_all(mujoco.mjtObj.mjOBJ_GEOM):
+        if geom.contype or geom.conaffinity:
+            physics.contact_geom(geom)
 
 
 def build_spec(

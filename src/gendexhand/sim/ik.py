@@ -158,16 +158,22 @@ def solve_palm_ik(
 
     dt = 0.05
     it = 0
-    for it in range(1, max_iters + 1):  # noqa: B007
-        vel = mink.solve_ik(
-            config,
-            [frame, posture],
-            dt,
-            solver="daqp",
-            damping=1e-3,
-            limits=limits,
-            constraints=constraints,
-        )
+    stuck = ""
+    for it in range(1, max_iters + 1):
+        try:
+            vel = mink.solve_ik(
+                config,
+                [frame, posture],
+                dt,
+                solver="daqp",
+                damping=1e-3,
+                limits=limits,
+                constraints=constraints,
+            )
+        except mink.exceptions.NoSolutionFound:
+            # the joint and collision limits admit no velocity (e.g. wedged between obstacles)
+            stuck = f"the limits admit no motion after {it} iterations"
+            break
         config.integrate_inplace(vel, dt)
         err = frame.compute_error(config)
         if np.linalg.norm(err[:3]) < pos_tol and (rot is None or np.linalg.norm(err[3:]) < rot_tol):
@@ -184,6 +190,8 @@ def solve_palm_ik(
         reasons.append(f"palm orientation off by {np.degrees(rot_err):.1f}°")
     if clear < clearance - 1e-3:
         reasons.append(f"clearance {clear * 1000:.1f} mm < required {clearance * 1000:.1f} mm")
+    if stuck and reasons:
+        reasons.append(stuck)
     return IKResult(
         success=not reasons,
         qpos=config.q.copy(),

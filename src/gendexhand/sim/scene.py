@@ -34,25 +34,35 @@ class Scene:
         self.physics = physics
         self.objects: dict[str, ObjectHandle] = {}
         for obj in config.objects:
+            asset = get_asset(obj.asset)
             body = model.body(obj.instance).id
             jnt = int(model.body_jntadr[body])
             free = jnt >= 0 and model.jnt_type[jnt] == mujoco.mjtJoint.mjJNT_FREE
+            bodies = tuple(b for b in range(model.nbody) if _inside(model, b, body))
             self.objects[obj.instance] = ObjectHandle(
                 name=obj.instance,
-                asset=get_asset(obj.asset),
+                asset=asset,
                 scale=obj.scale,
                 body=body,
                 qpos_adr=int(model.jnt_qposadr[jnt]) if free else None,
-                geoms=tuple(g for g in range(model.ngeom) if model.geom_bodyid[g] == body),
+                geoms=tuple(g for g in range(model.ngeom) if model.geom_bodyid[g] in bodies),
+                bodies=bodies,
+                joints={
+                    j.name: int(model.jnt_qposadr[model.joint(f"{obj.instance}/{j.name}").id])
+                    for j in asset.joints
+                },
             )
         self.initial_state = np.zeros(mujoco.mj_stateSize(model, STATE_SIG))
         self.initial_ctrl = np.zeros(model.nu)
         self.settle_drift = 0.0
 
     def place_robot_home(self) -> None:
-        """Put the robot joints at home, objects at their config poses; targets hold home."""
+        """Robot at home, objects at their config poses and joint values; targets hold home."""
         mujoco.mj_resetData(self.model, self.data)
         self.data.qpos[self.robot.qpos_adr] = self.robot.home_qpos
+        for obj in self.config.objects:
+            for name, value in obj.joints.items():
+                self.data.qpos[self.objects[obj.instance].joints[name]] = value
         mujoco.mj_forward(self.model, self.data)
         self.data.ctrl[:] = self.robot.home_ctrl(self.data)
 
@@ -83,6 +93,15 @@ class Scene:
         mujoco.mj_setState(self.model, self.data, self.initial_state, STATE_SIG)
         self.data.ctrl[:] = self.initial_ctrl
         mujoco.mj_forward(self.model, self.data)
+
+
+def _inside(model: mujoco.MjModel, body: int, root: int) -> bool:
+    """Whether ``body`` is ``root`` or one of its descendants."""
+    while body > 0:
+        if body == root:
+            return True
+        body = int(model.body_parentid[body])
+    return False
 
 
 def check_finite(data: mujoco.MjData) -> None:
