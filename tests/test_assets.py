@@ -22,8 +22,13 @@ def _alone(asset_id: str, scale: float = 1.0, **extra: object) -> Scene:
     """The asset alone on the table, in front of a floating hand kept out of the way."""
     obj = {"asset": asset_id, "pos": [0.4, 0.0], "scale": scale, **extra}
     size = max(get_asset(asset_id).size) * scale
-    close = {"name": "close", "lookat": [0.4, 0, 0.75 + size / 2], "distance": 2 * size + 0.15,
-             "azimuth": 200, "elevation": -35}  # fmt: skip
+    close = {
+        "name": "close",
+        "lookat": [0.4, 0, 0.75 + size / 2],
+        "distance": 2 * size + 0.15,
+        "azimuth": 200,
+        "elevation": -35,
+    }
     config = minimal_config(
         "floating_shadow", table={"size": [1.6, 1.2]}, objects=[obj], cameras=[close]
     )

@@ -19,8 +19,10 @@ import numpy as np
 from gendexhand.assets.model import AssetInfo
 from gendexhand.errors import AssetError
 
-SITE_GROUP = 4
-"""Part and grasp sites live in a group renders hide by default."""
+GRASP_GROUP = 4
+"""Grasp frame sites: a site group renders hide by default (``show_sites`` shows it)."""
+PART_GROUP = 5
+"""Part region sites: hidden by default (``show_parts`` shows them)."""
 PART_RGBA = [0.1, 0.8, 0.1, 0.3]
 GRASP_RGBA = [0.9, 0.2, 0.9, 0.8]
 
@@ -95,7 +97,7 @@ def add_sites(spec: mujoco.MjSpec, asset: AssetInfo) -> None:
             type=mujoco.mjtGeom.mjGEOM_BOX,
             pos=list(part.pos),
             size=list(part.half_size),
-            group=SITE_GROUP,
+            group=PART_GROUP,
             rgba=PART_RGBA,
         )
     for grasp in asset.grasps:
@@ -117,7 +119,7 @@ def add_sites(spec: mujoco.MjSpec, asset: AssetInfo) -> None:
             pos=list(grasp.pos),
             quat=grasp.quat(),
             size=[0.006, 0, 0],
-            group=SITE_GROUP,
+            group=GRASP_GROUP,
             rgba=GRASP_RGBA,
         )
 

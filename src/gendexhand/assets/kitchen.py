@@ -1,4 +1,4 @@
-"""Articulated appliances from the kitchen scene that gymnasium-robotics ships (MIT licence).
+"""Articulated appliances from the kitchen scene that gymnasium-robotics ships (Apache-2.0).
 
 Their MJCF fragments are read as they are, inside a body that turns their front (−y in the
 kitchen files) to face −x and moves the centre of their collision box to the origin. Visual meshes
@@ -16,8 +16,8 @@ from gendexhand.assets.shapes import Rgba
 from gendexhand.embodiment.sources import gymnasium_robotics_assets
 
 SOURCE = (
-    "gymnasium-robotics kitchen assets (franka_kitchen, MIT licence, "
-    "Copyright Farama Foundation / Google), loaded from the installed package"
+    "gymnasium-robotics kitchen_franka/kitchen_assets (Copyright 2020 Google LLC, Apache-2.0; "
+    "package MIT, Farama Foundation), read from the installed package"
 )
 YAW = -1.5707963267948966  # kitchen front −y → our front −x
 # handles are vertical bars facing −y in the kitchen frame: approach +y, fingers along ∓x
@@ -61,8 +61,8 @@ def kitchen_assets() -> list[AssetInfo]:
             "microwave",
             "microwave",
             "appliance",
-            "A 67 cm wide microwave oven; its door is hinged on the left (−y) side and opens "
-            "towards −x; pull the vertical handle on the right.",
+            "A 69 cm wide microwave oven; its door is hinged on the −y side (the robot's right) "
+            "and swings out towards −x; pull the vertical handle near the +y side.",
             (0.526, 0.69, 0.377),
             3.26,
             False,

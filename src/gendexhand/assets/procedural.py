@@ -517,8 +517,8 @@ def _cabinet() -> AssetInfo:
         "cabinet",
         "cabinet",
         "furniture",
-        "A 45 cm tall cabinet with one door hinged on its left (−y) edge and a vertical bar "
-        "handle near the right edge; the door swings out towards −x.",
+        "A 45 cm tall cabinet with one door hinged on its −y edge (the robot's right) and a "
+        "vertical bar handle near the +y edge; the door swings out towards −x (the robot).",
         (2 * hx + door_t + DOOR_HANDLE_STANDOFF + 0.008, 2 * hy, 2 * hz),
         4.0,
         False,

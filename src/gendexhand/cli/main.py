@@ -52,6 +52,33 @@ def _scene_render(args: argparse.Namespace) -> int:
     )
 
 
+def _assets(args: argparse.Namespace) -> int:
+    if args.action == "render":
+        _gl()
+    from gendexhand.cli import assets_cmd
+
+    if args.action == "list":
+        return assets_cmd.assets_list(args.category, args.json)
+    if args.action == "show":
+        return assets_cmd.assets_show(args.id, args.json)
+    if args.action == "render":
+        return assets_cmd.assets_render(
+            args.id, args.out, args.scale, args.width, args.height, args.parts
+        )
+    return assets_cmd.assets_import(
+        args.path,
+        args.into,
+        license_text=args.license,
+        density=args.density,
+        unit_scale=args.unit_scale,
+        up=args.up,
+        yaw_deg=args.yaw,
+        category=args.category,
+        quality=args.quality,
+        overwrite=args.overwrite,
+    )
+
+
 def _demo(args: argparse.Namespace) -> int:
     _gl()
     from gendexhand.cli import commands
@@ -144,6 +171,67 @@ def build_parser() -> argparse.ArgumentParser:
         "--segmentation", action="store_true", help="also write per-pixel body ids (.npy)"
     )
     ren.set_defaults(func=_scene_render)
+
+    assets = verbs.add_parser(
+        "assets",
+        help="list, show, render or import assets",
+        description="The asset catalog: built-in objects, kitchen appliances and imported assets.",
+    )
+    asset_verbs = assets.add_subparsers(dest="action", required=True, metavar="ACTION")
+    alist = asset_verbs.add_parser("list", help="one line per asset")
+    alist.add_argument("--category", default=None, help="only this category")
+    alist.add_argument("--json", action="store_true", help="the metadata an LLM reads, as JSON")
+    ashow = asset_verbs.add_parser("show", help="parts, joints and grasp frames of one asset")
+    ashow.add_argument("id")
+    ashow.add_argument("--json", action="store_true")
+    arender = asset_verbs.add_parser(
+        "render", help="render one asset with its part regions and grasp frames"
+    )
+    arender.add_argument("id")
+    arender.add_argument("--out", type=Path, required=True, help="output folder")
+    arender.add_argument("--scale", type=float, default=1.0)
+    arender.add_argument("--width", type=int, default=480)
+    arender.add_argument("--height", type=int, default=360)
+    arender.add_argument("--parts", action="store_true", help="also draw the part regions")
+    aimp = asset_verbs.add_parser(
+        "import",
+        help="import meshes or a PartNet-Mobility object into the asset library",
+        description="Import a mesh file (OBJ/STL/PLY/GLB/glTF/OFF), a folder of them (one "
+        "asset each), or a PartNet-Mobility folder (mobility.urdf + meshes). Concave meshes are "
+        "split into convex pieces with CoACD (cached). The source licence is copied with the "
+        "asset: a LICENSE file next to the source, or --license.",
+    )
+    aimp.add_argument("path", type=Path)
+    aimp.add_argument(
+        "--into",
+        type=Path,
+        default=None,
+        help="library folder (default: $GENDEXHAND_ASSET_DIR or ~/.local/share/gendexhand/assets)",
+    )
+    aimp.add_argument("--license", default=None, help="licence text if the source has no file")
+    aimp.add_argument("--density", type=float, default=500.0, help="kg/m³ (default 500)")
+    aimp.add_argument(
+        "--unit-scale", type=float, default=1.0, help="coordinate factor (0.001 for mm)"
+    )
+    aimp.add_argument(
+        "--up",
+        choices=["auto", "z", "y"],
+        default="auto",
+        help="source up axis (auto: y for glTF/GLB, z otherwise)",
+    )
+    aimp.add_argument(
+        "--yaw", type=float, default=0.0, help="turn about z, degrees (fronts face −x)"
+    )
+    aimp.add_argument("--category", default="imported")
+    aimp.add_argument(
+        "--quality",
+        choices=["default", "fast"],
+        default="default",
+        help="convex decomposition search effort",
+    )
+    aimp.add_argument("--overwrite", action="store_true", help="replace an existing asset folder")
+    for p in (alist, ashow, arender, aimp):
+        p.set_defaults(func=_assets)
     return parser
 
 

@@ -72,10 +72,24 @@ class SceneRenderer:
     """Renders views of a scene. Use as a context manager (the GL context is freed on exit)."""
 
     def __init__(
-        self, scene: Scene, width: int = 320, height: int = 240, shadows: bool = False
+        self,
+        scene: Scene,
+        width: int = 320,
+        height: int = 240,
+        shadows: bool = False,
+        show_sites: bool = False,
+        show_parts: bool = False,
     ) -> None:
         self.scene = scene
         self.shadows = shadows
+        self.option = mujoco.MjvOption()
+        if show_sites:  # grasp frames (site group 4), drawn with 4 cm axes
+            self.option.sitegroup[4] = 1
+            self.option.frame = mujoco.mjtFrame.mjFRAME_SITE
+            scene.model.vis.scale.framelength = 0.04 / scene.model.stat.meansize
+            scene.model.vis.scale.framewidth = 0.003 / scene.model.stat.meansize
+        if show_parts:  # part regions (site group 5)
+            self.option.sitegroup[5] = 1
         try:
             self._renderer = mujoco.Renderer(scene.model, height=height, width=width)
         except Exception as exc:  # GL failures surface as various exception types
@@ -94,7 +108,7 @@ class SceneRenderer:
 
     def _update(self, view: View) -> None:
         r = self._renderer
-        r.update_scene(self.scene.data, camera=view.camera())
+        r.update_scene(self.scene.data, camera=view.camera(), scene_option=self.option)
         r.scene.flags[mujoco.mjtRndFlag.mjRND_SHADOW] = int(self.shadows)
         r.scene.flags[mujoco.mjtRndFlag.mjRND_REFLECTION] = 0
 
