@@ -74,6 +74,14 @@ def asset_id_for(name: str) -> str:
     return ident
 
 
+def _new_asset_id(name: str) -> str:
+    """:func:`asset_id_for`, with ``_imported`` appended if a built-in asset has that id."""
+    from gendexhand.assets.catalog import builtin_assets
+
+    ident = asset_id_for(name)
+    return f"{ident}_imported" if ident in builtin_assets() else ident
+
+
 # --- meshes ----------------------------------------------------------------------------------
 
 
@@ -253,7 +261,7 @@ def import_mesh_file(
 ) -> Path:
     """Import one mesh file as a rigid asset; return its asset folder."""
     license_text, license_from = _license_text(path, options)
-    asset_id = asset_id_for(path.stem)
+    asset_id = _new_asset_id(path.stem)
     mesh = load_mesh(path, options)
     mesh.vertices = _yaw(np.asarray(mesh.vertices), options.yaw_deg)
     pieces = convex_pieces(mesh, options, progress)
@@ -518,7 +526,7 @@ def import_partnet(
     allpts = np.vstack(pts)
     lo, hi = allpts.min(axis=0), allpts.max(axis=0)
     centre, size = (lo + hi) / 2, hi - lo
-    asset_id = asset_id or asset_id_for(f"partnet_{folder.name}")
+    asset_id = asset_id or _new_asset_id(f"partnet_{folder.name}")
     target = _fresh_target(into, asset_id, overwrite)
     bodies: list[dict[str, object]] = [{"name": "root", "collision": [], "visual": []}]
     top = yaw.copy()
