@@ -150,7 +150,9 @@ def _build(folder: Path, data: AssetFile) -> mujoco.MjSpec:
             )
         for i, v in enumerate(b.visual):
             name = f"{b.name}_v{i}"
-            spec.add_mesh(name=name, file=str(folder / v))
+            mesh = spec.add_mesh(name=name, file=str(folder / v))
+            # visual meshes carry no mass and need not be closed
+            mesh.inertia = mujoco.mjtMeshInertia.mjMESH_INERTIA_SHELL
             body.add_geom(
                 type=mujoco.mjtGeom.mjGEOM_MESH,
                 meshname=name,
