@@ -21,6 +21,7 @@ test: lint
 
 bench: setup
 	$(VENV)/python benchmarks/bench_core.py
+	$(VENV)/python benchmarks/bench_assets.py
 
 clean:
 	rm -rf runs .pytest_cache .mypy_cache .ruff_cache
