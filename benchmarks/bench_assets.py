@@ -42,7 +42,7 @@ def _time(fn: object, repeats: int) -> float:
 
 
 def per_asset(repeats: int, steps: int) -> None:
-    print("| asset | instance build + compile (ms) | physics alone with the hand (steps/s) | contacts |")
+    print("| asset | build + compile (ms) | physics, alone with the hand (steps/s) | contacts |")
     print("|---|---|---|---|")
     build_ms, rates = [], []
     for asset_id in sorted(builtin_assets()):
