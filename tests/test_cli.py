@@ -98,3 +98,18 @@ def test_render_writes_views_and_contact_sheet(
     seg = np.load(out / "top.seg.npy")
     assert seg.shape == (120, 160) and len(np.unique(seg)) > 3  # table, objects, robot, floor
     assert np.asarray(Image.open(out / "front.png")).std() > 10
+
+
+def test_assets_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["assets", "list", "--category", "furniture"]) == 0
+    out = capsys.readouterr().out
+    assert "cabinet" in out and "door_hinge" in out and "apple" not in out
+    assert main(["assets", "show", "drawer"]) == 0
+    out = capsys.readouterr().out
+    assert "drawer_slide" in out and "drawer slide: 0 closed, 0.22 fully open" in out
+    assert "handle_side" in out
+    assert main(["assets", "list", "--category", "furnitur"]) == 2
+    assert "no assets in category 'furnitur'" in capsys.readouterr().err
+    assert main(["assets", "render", "storage_box", "--out", str(tmp_path), "--width", "160",
+                 "--height", "120", "--parts"]) == 0  # fmt: skip
+    assert (tmp_path / "views.png").is_file() and (tmp_path / "close.png").is_file()
