@@ -213,7 +213,7 @@ def _bottle() -> AssetInfo:
             Part("neck", "neck", (0, 0, neck_z), (neck_r, neck_r, neck_half)),
         ),
         grasps=(
-            _side_grasp("body", (0, 0, body_z)),
+            _side_grasp("body", (0, 0, body_z + 0.04)),
             GraspFrame("neck_side", "neck", (0, 0, neck_z), PX, PY, "pinch", 0.08, "z"),
         ),
     )

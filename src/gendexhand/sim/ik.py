@@ -111,15 +111,27 @@ def solve_palm_ik(
     max_iters: int = 300,
     pos_tol: float = 0.005,
     rot_tol: float = 0.05,
+    ignore: Sequence[str] = (),
 ) -> IKResult:
     """Move the palm site to ``target_pos`` (3,) and, if given, ``target_rot`` (3, 3).
 
-    Starts from ``q_init`` (nq,) or the scene's current ``qpos``. Never raises for an unreachable
-    target: the result says so in ``success`` and ``reason``.
+    Starts from ``q_init`` (nq,) or the scene's current ``qpos``. Objects named in ``ignore``
+    (the one about to be grasped) are left out of the clearance constraint. Never raises for an
+    unreachable target: the result says so in ``success`` and ``reason``.
     """
     model = scene.model
     config = mink.Configuration(model)
     q0 = np.array(scene.data.qpos if q_init is None else q_init, dtype=float)
+    # contacts can push a joint slightly past its limit (fingers closed on a handle); a start
+    # outside the limits leaves the QP without a solution, so start from the nearest valid value
+    for j in range(model.njnt):
+        kind = int(model.jnt_type[j])  # numpy ints are not `in` a tuple of mjtJoint values
+        if model.jnt_limited[j] and kind in (
+            int(mujoco.mjtJoint.mjJNT_HINGE),
+            int(mujoco.mjtJoint.mjJNT_SLIDE),
+        ):
+            a = model.jnt_qposadr[j]
+            q0[a] = np.clip(q0[a], *model.jnt_range[j])
     config.update(q0)
 
     pos = np.asarray(target_pos, dtype=float).reshape(3)
@@ -145,6 +157,8 @@ def solve_palm_ik(
 
     robot_geoms = _robot_geoms(scene)
     env_geoms = _environment_geoms(scene, robot_geoms)
+    skip = {g for name in ignore for g in scene.objects[name].geoms}
+    env_geoms = [g for g in env_geoms if g not in skip]
     limits: list[mink.Limit] = [mink.ConfigurationLimit(model)]
     if env_geoms:
         limits.append(

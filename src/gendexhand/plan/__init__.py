@@ -1,0 +1,1 @@
+"""Plans: subtasks, success predicates, grasp poses, motion planning, execution."""

@@ -1,0 +1,166 @@
+"""Grasp poses: palm poses for a target object or part, from the catalog's grasp frames.
+
+A grasp frame gives the point a grasp closes around, the approach direction (palm z) and the
+finger direction (palm x). Its symmetry adds variants: ``z`` turns the frame about the object's z
+axis (8 yaws), ``flip`` turns it 180° about the approach. For each variant the palm stands off
+the part's surface by a gap that depends on the grasp kind; the pre-grasp backs off along the
+approach by the frame's standoff. Candidates are kept when IK reaches both poses with clearance
+(the target object itself is left out for the grasp pose), and ranked by how far the arm moves,
+how much the palm turns, and whether the thumb points down at the table (it would close from
+below and push the object away); ties keep a seeded random order, so the result is deterministic
+per seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mujoco
+import numpy as np
+
+from gendexhand.assets.model import GraspFrame
+from gendexhand.errors import ConfigError, unknown_name_message
+from gendexhand.plan.motion import ARM_GROUPS
+from gendexhand.plan.synergy import grasp_geometry, hand_synergy
+from gendexhand.sim.ik import IKResult, solve_palm_ik
+from gendexhand.sim.scene import Scene
+
+PALM_GAP = 0.004
+"""Gap (m) between the palm face and the part's surface at a power or hook grasp."""
+YAW_SAMPLES = 8
+
+
+@dataclass(frozen=True)
+class GraspCandidate:
+    frame: str
+    """Grasp frame name and variant, e.g. ``body_side@yaw90``."""
+    point: np.ndarray
+    """The point the grasp closes around (world)."""
+    pos: np.ndarray
+    rot: np.ndarray
+    """Palm rotation (3, 3) at the grasp."""
+    pre_pos: np.ndarray
+    pre_q: np.ndarray
+    """Robot qpos (nq,) at the pre-grasp, from IK."""
+    q: np.ndarray
+    """qpos (nq,) at the grasp."""
+    cost: float
+
+
+def _rot_z(angle: float) -> np.ndarray:
+    c, s = np.cos(angle), np.sin(angle)
+    return np.array([[c, -s, 0], [s, c, 0], [0, 0, 1.0]])
+
+
+def _surface_distance(scene: Scene, obj: str, point: np.ndarray, z: np.ndarray) -> float:
+    """How far behind ``point`` (against the approach ``z``) the object's surface is: a ray cast
+    along ``z`` from well outside, against the object's collision geoms only."""
+    m, d = scene.model, scene.data
+    start = point - z * 0.5
+    best = np.inf
+    for g in scene.objects[obj].geoms:
+        if not (m.geom_contype[g] or m.geom_conaffinity[g]):
+            continue
+        if m.geom_type[g] == mujoco.mjtGeom.mjGEOM_MESH:
+            dist = mujoco.mj_rayMesh(m, d, g, start, z)
+        else:
+            dist = mujoco.mju_rayGeom(
+                d.geom_xpos[g], d.geom_xmat[g], m.geom_size[g], start, z, m.geom_type[g]
+            )
+        if dist >= 0:
+            best = min(best, dist)
+    if not np.isfinite(best):
+        return 0.0  # the approach line misses the object: aim at the point itself
+    return float(0.5 - best)
+
+
+def frame_variants(
+    scene: Scene, obj: str, grasp: GraspFrame
+) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """(label, grasp point, palm rotation) for every symmetry variant of ``grasp`` on ``obj``."""
+    m, d = scene.model, scene.data
+    site = m.site(f"{obj}/grasp:{grasp.name}").id
+    point, rot = d.site_xpos[site].copy(), d.site_xmat[site].reshape(3, 3).copy()
+    body = scene.objects[obj].body
+    origin, obj_rot = d.xpos[body].copy(), d.xmat[body].reshape(3, 3)
+    out = [(grasp.name, point, rot)]
+    if grasp.symmetry == "z":
+        axis_rot = obj_rot
+        out = []
+        for k in range(YAW_SAMPLES):
+            turn = axis_rot @ _rot_z(2 * np.pi * k / YAW_SAMPLES) @ axis_rot.T
+            out.append(
+                (
+                    f"{grasp.name}@yaw{360 * k // YAW_SAMPLES}",
+                    origin + turn @ (point - origin),
+                    turn @ rot,
+                )
+            )
+    if grasp.symmetry in ("z", "flip"):
+        flip = np.diag([-1.0, -1.0, 1.0])
+        out += [(f"{label}@flip", p, r @ flip) for label, p, r in list(out)]
+    return out
+
+
+def grasp_candidates(
+    scene: Scene,
+    obj: str,
+    grasp: str | None = None,
+    *,
+    seed: int = 0,
+    clearance: float = 0.005,
+    limit: int = 4,
+) -> list[GraspCandidate]:
+    """Reachable, collision-free grasps of ``obj`` (all its grasp frames, or the one named),
+    best first; at most ``limit``. Empty when none is reachable."""
+    if obj not in scene.objects:
+        raise ConfigError(unknown_name_message("object", obj, scene.objects))
+    asset = scene.objects[obj].asset
+    frames = list(asset.grasps)
+    if grasp is not None:
+        frames = [g for g in frames if g.name == grasp]
+        if not frames:
+            raise ConfigError(
+                unknown_name_message(
+                    f"grasp frame of {asset.id!r}", grasp, [g.name for g in asset.grasps]
+                )
+            )
+    if not frames:
+        raise ConfigError(f"asset {asset.id!r} ({obj}) has no grasp frames")
+    rng = np.random.default_rng(seed)
+    geometry = grasp_geometry(scene.robot, scene.data, hand_synergy(scene.robot, scene.data))
+    q_now = scene.data.qpos.copy()
+    palm_now = scene.robot.palm_pose(scene.data)[1]
+    scale = scene.objects[obj].scale
+    found: list[tuple[float, float, GraspCandidate]] = []
+    for g in frames:
+        for label, point, rot in frame_variants(scene, obj, g):
+            z = rot[:, 2]
+            if g.kind == "pinch":  # thumb and index close on the point
+                pos = point - rot @ geometry.pinch
+            else:  # the palm face rests on the surface, the fingers wrap around the point
+                standoff = _surface_distance(scene, obj, point, z)
+                pos = point - z * (standoff + geometry.palm_surface + PALM_GAP)
+                pos = pos - rot[:, 0] * geometry.power_x
+            pre = pos - z * g.standoff * scale
+            pre_ik: IKResult = solve_palm_ik(
+                scene, pre, rot, groups=ARM_GROUPS, clearance=clearance, q_init=q_now
+            )
+            if not pre_ik.success:
+                continue
+            ik = solve_palm_ik(
+                scene, pos, rot, groups=ARM_GROUPS, clearance=clearance, q_init=pre_ik.qpos,
+                ignore=[obj],
+            )  # fmt: skip
+            if not ik.success:
+                continue
+            arm = scene.robot.qpos_adr
+            move = float(np.linalg.norm(pre_ik.qpos[arm] - q_now[arm]))
+            turn = float(np.arccos(np.clip((np.trace(palm_now.T @ rot) - 1) / 2, -1, 1)))
+            # a thumb pointing at the table closes from below and pushes the object away
+            thumb_down = max(0.0, -float(rot[2, 1]) * geometry.thumb_side)
+            cost = move + 0.5 * turn + 2.0 * thumb_down
+            cand = GraspCandidate(label, point, pos, rot, pre, pre_ik.qpos, ik.qpos, cost)
+            found.append((cand.cost, float(rng.random()), cand))
+    found.sort(key=lambda t: (round(t[0], 6), t[1]))
+    return [c for _, _, c in found[:limit]]

@@ -1,0 +1,131 @@
+"""``plan.yaml``: an ordered chain of subtasks, each with a controller and a success predicate.
+
+A subtask's controller is one of
+
+* ``motion`` — a collision-free arm motion to a palm pose given by a named primitive:
+  ``pre_grasp`` (the best reachable grasp of an object, backed off by its standoff),
+  ``approach`` (from the pre-grasp to the grasp), ``lift`` (straight up by ``height``),
+  ``transport_to`` (carry the held object above a part of another object, ``height`` above its
+  top), ``pull`` (move a grasped handle along a door's or drawer's joint until ``fraction``
+  open), ``retreat`` (back the palm off by ``distance``, or up) and ``move_to`` (the palm to a
+  point ``offset`` from an object or part, orientation kept);
+* ``scripted`` — ``close`` or ``open`` the hand along its synergy over ``steps`` control steps,
+  or ``hold`` still;
+* ``rl`` — a learned policy acting on the actuator ``groups`` listed (all others frozen), with
+  reward code and a horizon (trained by a later stage).
+
+``success`` is an expression over the trusted predicates of :mod:`gendexhand.plan.predicates`
+(``grasped(bottle) and lifted(bottle, 0.1)``); it is parsed, never executed as code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from gendexhand.config.scene import NAME_RE
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Primitive = Literal["pre_grasp", "approach", "lift", "transport_to", "pull", "retreat", "move_to"]
+
+
+class MotionSpec(_Strict):
+    primitive: Primitive
+    object: str | None = Field(default=None, description="The object the primitive is about.")
+    grasp: str | None = Field(
+        default=None, description="pre_grasp: a grasp frame of the object; default: any."
+    )
+    part: str | None = Field(
+        default=None, description="transport_to/move_to: a part of the object (default interior)."
+    )
+    joint: str | None = Field(default=None, description="pull: the joint to open.")
+    fraction: float = Field(default=1.0, ge=0.0, le=1.0, description="pull: how far open.")
+    height: float = Field(default=0.15, description="lift/transport_to: metres.")
+    distance: float = Field(default=0.1, description="retreat: metres.")
+    direction: Literal["back", "up"] = Field(default="back", description="retreat direction.")
+    offset: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    speed: float = Field(
+        default=0.5, gt=0.0, le=1.0, description="Fraction of the joint speed limit."
+    )
+    clearance: float = Field(default=0.005, ge=0.0, description="Metres from obstacles.")
+    timeout_s: float = Field(default=2.0, gt=0.0, description="Planning time limit.")
+
+    @model_validator(mode="after")
+    def _needs(self) -> MotionSpec:
+        need = {
+            "pre_grasp": ["object"],
+            "transport_to": ["object"],
+            "pull": ["object", "joint"],
+            "move_to": ["object"],
+        }.get(self.primitive, [])
+        missing = [f for f in need if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"primitive {self.primitive!r} needs {', '.join(missing)}")
+        return self
+
+
+class ScriptedSpec(_Strict):
+    action: Literal["close", "open", "hold"]
+    steps: int = Field(default=15, ge=1, le=500, description="Control steps (25 Hz).")
+    fraction: float = Field(default=1.0, ge=0.0, le=1.0, description="close: how far to close.")
+
+
+class RLSpec(_Strict):
+    groups: list[str] = Field(min_length=1, description="Actuator groups the policy moves.")
+    reward: str = Field(description="Reward code (checked by the sandbox before it runs).")
+    horizon: int = Field(default=50, ge=1, description="Control steps per attempt.")
+    policy: str | None = Field(default=None, description="Trained policy file, once there is one.")
+
+
+class Subtask(_Strict):
+    name: str
+    kind: Literal["motion", "scripted", "rl"]
+    motion: MotionSpec | None = None
+    scripted: ScriptedSpec | None = None
+    rl: RLSpec | None = None
+    success: str = Field(description="Predicate expression that must hold when the subtask ends.")
+
+    @model_validator(mode="after")
+    def _one_controller(self) -> Subtask:
+        given = [k for k in ("motion", "scripted", "rl") if getattr(self, k) is not None]
+        if given != [self.kind]:
+            raise ValueError(
+                f"a {self.kind!r} subtask needs exactly a {self.kind!r} block (got: "
+                f"{', '.join(given) or 'none'})"
+            )
+        if not NAME_RE.match(self.name):
+            raise ValueError(f"name must match {NAME_RE.pattern}")
+        return self
+
+
+class ObjectNoise(_Strict):
+    xy: tuple[float, float] = Field(default=(0.0, 0.0), description="± metres in x and y.")
+    yaw_deg: float = Field(default=0.0, ge=0.0, description="± degrees about z.")
+
+
+class PlanConfig(_Strict):
+    """A task's plan: which scene, how its initial conditions vary, and the subtask chain."""
+
+    version: Literal[1] = 1
+    task: str
+    description: str = ""
+    scene: Path = Field(description="The scene file, relative to the plan file.")
+    randomize: dict[str, ObjectNoise] = Field(
+        default_factory=dict, description="Per object: uniform noise on its initial pose."
+    )
+    subtasks: list[Subtask] = Field(min_length=1)
+    view: str = Field(default="front", description="The view videos are rendered from.")
+
+    @model_validator(mode="after")
+    def _unique(self) -> PlanConfig:
+        names = [s.name for s in self.subtasks]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"duplicate subtask names: {', '.join(dup)}")
+        return self
