@@ -154,3 +154,55 @@ def demo(out: Path) -> int:
     for s in sheets:
         print(f"  {s}")
     return 0
+
+
+def execute_plan(
+    plan: Path,
+    *,
+    episodes: int,
+    seed: int,
+    run: Path | None,
+    video: Path | None,
+    video_episodes: int,
+    workers: int,
+    force: bool,
+) -> int:
+    from gendexhand.plan.batch import run_plan
+
+    t0 = time.perf_counter()
+    result = run_plan(
+        plan,
+        episodes,
+        seed=seed,
+        run_dir=run,
+        video_dir=video,
+        video_episodes=video_episodes,
+        workers=workers,
+        force=force,
+    )
+    s = result.summary
+    if result.skipped:
+        print("plan, scene and settings unchanged since the last run (use --force to rerun)")
+    print(
+        f"{s['task']}: {s['successes']}/{s['episodes']} episodes succeeded "
+        f"({100 * float(s['success_rate']):.0f} %)"  # type: ignore[arg-type]
+    )
+    rows = s["subtasks"]
+    assert isinstance(rows, list)
+    print(f"  {'subtask':<12} {'succeeded':>9} / {'attempted':<9} failures")
+    for row in rows:
+        why = ", ".join(f"{k} ×{v}" for k, v in row["failures"].items())
+        print(f"  {row['name']:<12} {row['succeeded']:>9} / {row['attempted']:<9} {why}")
+    plan_s, grasp_s = s["path_planning_s"], s["grasp_search_s"]
+    assert isinstance(plan_s, dict) and isinstance(grasp_s, dict)
+    print(
+        f"  path planning per motion subtask: median {plan_s['median']:.3f} s, "
+        f"p95 {plan_s['p95']:.3f} s; grasp search: median {grasp_s['median']:.2f} s, "
+        f"p95 {grasp_s['p95']:.2f} s"
+    )
+    print(f"results: {result.run / 'summary.json'}, {result.run / 'episodes.jsonl'}")
+    for v in result.videos:
+        print(f"video: {v}")
+    if not result.skipped:
+        print(f"({time.perf_counter() - t0:.0f} s)")
+    return 0

@@ -79,6 +79,22 @@ def _assets(args: argparse.Namespace) -> int:
     )
 
 
+def _execute(args: argparse.Namespace) -> int:
+    _gl()
+    from gendexhand.cli import commands
+
+    return commands.execute_plan(
+        args.plan,
+        episodes=args.episodes,
+        seed=args.seed,
+        run=args.run,
+        video=args.video,
+        video_episodes=args.video_episodes,
+        workers=args.workers,
+        force=args.force,
+    )
+
+
 def _demo(args: argparse.Namespace) -> int:
     _gl()
     from gendexhand.cli import commands
@@ -232,6 +248,28 @@ def build_parser() -> argparse.ArgumentParser:
     aimp.add_argument("--overwrite", action="store_true", help="replace an existing asset folder")
     for p in (alist, ashow, arender, aimp):
         p.set_defaults(func=_assets)
+
+    ex = verbs.add_parser(
+        "execute",
+        help="run a plan's subtask chain over randomised episodes",
+        description="Run plan.yaml (motion, scripted and rl subtasks, each checked by its success "
+        "predicate) over N episodes with randomised initial object poses; report success per "
+        "subtask and why failures happened. Results go to a run directory; an unchanged rerun "
+        "is skipped.",
+    )
+    ex.add_argument("plan", type=Path)
+    ex.add_argument("--episodes", type=int, default=10)
+    ex.add_argument("--seed", type=int, default=0, help="first episode seed (default 0)")
+    ex.add_argument(
+        "--run", type=Path, default=None, help="run directory (default runs/execute/<task>)"
+    )
+    ex.add_argument(
+        "--video", type=Path, default=None, help="write GIFs of the first episodes here"
+    )
+    ex.add_argument("--video-episodes", type=int, default=3, help="how many episodes to film")
+    ex.add_argument("--workers", type=int, default=1, help="processes for the unfilmed episodes")
+    ex.add_argument("--force", action="store_true", help="rerun even if nothing changed")
+    ex.set_defaults(func=_execute)
     return parser
 
 

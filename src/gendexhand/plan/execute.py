@@ -24,6 +24,7 @@ from gendexhand.plan.motion import (
     ARM_GROUPS,
     NOMINAL_ACC,
     NOMINAL_VEL,
+    CollisionChecker,
     PlanningError,
     execute,
     plan_path,
@@ -43,6 +44,8 @@ FINAL_TOLERANCE = 0.05
 """rad: how close the arm must settle to the end of its trajectory."""
 LOOSE_TOL = 0.02
 """m: IK position tolerance of lift, retreat and pull waypoints (the grip is compliant)."""
+PULL_GROUPS = ARM_GROUPS
+"""Joints a pull moves (the arm; the weak wrist servos lag under the door's load)."""
 PULL_PARTIAL = 0.6
 """A pull whose IK fails after this fraction of its path runs the part it has."""
 
@@ -59,6 +62,9 @@ class SubtaskResult:
     reason: str = ""
     steps: int = 0
     planning_s: float = 0.0
+    """Path planning (straight-line check or RRTConnect, shortcutting), seconds."""
+    grasp_s: float = 0.0
+    """Grasp search (candidate poses and their IK), seconds."""
     seconds: float = 0.0
 
 
@@ -70,6 +76,18 @@ class EpisodeResult:
     steps: int
     initial: dict[str, list[float]]
     """Initial object positions after randomisation."""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> EpisodeResult:
+        subs = data["subtasks"]
+        assert isinstance(subs, list)
+        return cls(
+            seed=int(data["seed"]),  # type: ignore[call-overload]
+            success=bool(data["success"]),
+            subtasks=[SubtaskResult(**s) for s in subs],
+            steps=int(data["steps"]),  # type: ignore[call-overload]
+            initial=data["initial"],  # type: ignore[arg-type]
+        )
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -93,6 +111,7 @@ class Episode:
     grasp_object: str | None = None
     held: str | None = None
     planning_s: float = 0.0
+    grasp_s: float = 0.0
     on_step: Callable[[], None] | None = None
 
 
@@ -245,7 +264,7 @@ def motion(ep: Episode, spec: MotionSpec) -> int:
         t0 = time.perf_counter()
         cands = grasp_candidates(scene, spec.object, spec.grasp, seed=ep.seed,
                                  clearance=spec.clearance)  # fmt: skip
-        ep.planning_s += time.perf_counter() - t0
+        ep.grasp_s += time.perf_counter() - t0
         if not cands:
             raise SubtaskError(f"grasp: no reachable, collision-free grasp of {spec.object!r}")
         errors = []
@@ -304,9 +323,9 @@ def _pull(ep: Episode, spec: MotionSpec) -> int:
     """Carry the grasped handle along the joint's path (an arc about a hinge, a line along a
     slide) until the joint is ``fraction`` open: IK waypoints, chained, then executed.
 
-    About a hinge, the grasped point follows the arc while the palm turns only half as much as
-    the door: a hand wrapped round a bar handle can turn about the bar, and the smaller turn keeps
-    the arm away from its limits."""
+    About a hinge, the grasped point follows the arc while the palm turns only ``follow`` times as
+    much as the door: a hand wrapped round a bar handle can turn about the bar, and the smaller
+    turn keeps the arm away from its limits."""
     assert spec.object is not None and spec.joint is not None
     scene = ep.scene
     m, d = scene.model, scene.data
@@ -321,22 +340,32 @@ def _pull(ep: Episode, spec: MotionSpec) -> int:
     palm_pos, palm_rot = scene.robot.palm_pose(d)
     grip = ep.grasp.point if ep.grasp is not None else palm_pos
     n = max(2, int(np.ceil(abs(goal - now) / (0.05 if info.kind == "hinge" else 0.02))))
-    joints = planning_joints(scene)
+    groups = PULL_GROUPS
+    joints = planning_joints(scene, groups)
     qadr = np.array([m.jnt_qposadr[j] for j in joints])
     q = d.qpos.copy()
     path = [q[qadr].copy()]
+    # IK keeps the arm off the environment but knows nothing of self-collision: check each
+    # waypoint with the planner's checker (the cabinet itself may be touched: it is being pulled)
+    checker = CollisionChecker(scene, [int(j) for j in joints], 0.0, None, (spec.object,))
     for k in range(1, n + 1):
         delta = (goal - now) * k / n
         if info.kind == "hinge":
-            door, half = _turn(axis, delta), _turn(axis, delta / 2)
+            door, half = _turn(axis, delta), _turn(axis, delta * spec.follow)
             grip_now = anchor + door @ (grip - anchor)
             pos, rot = grip_now + half @ (palm_pos - grip), half @ palm_rot
         else:
             pos, rot = palm_pos + axis * delta, palm_rot
-        res = solve_palm_ik(scene, pos, rot, groups=ARM_GROUPS, clearance=spec.clearance,
+        res = solve_palm_ik(scene, pos, rot, groups=groups, clearance=spec.clearance,
                             q_init=q, ignore=(spec.object,), pos_tol=LOOSE_TOL)  # fmt: skip
-        if not res.success and k > PULL_PARTIAL * n:
+        blocked = res.success and not checker.valid(res.qpos[qadr])
+        if (not res.success or blocked) and k > PULL_PARTIAL * n:
             break  # the arm's reach ends here; run what there is and let the predicate judge
+        if blocked:
+            raise SubtaskError(
+                f"pull: the arm would collide with itself at {k}/{n}: "
+                f"{checker.describe(res.qpos[qadr])}"
+            )
         if not res.success:
             raise SubtaskError(
                 f"IK along the {info.kind} path at {k}/{n} ({spec.joint} → "
@@ -386,7 +415,7 @@ def run_subtask(
     ep: Episode, sub: Subtask, success: Success, ctx: PredicateContext
 ) -> SubtaskResult:
     t0 = time.perf_counter()
-    steps0, plan0 = ep.loop.steps, ep.planning_s
+    steps0, plan0, grasp0 = ep.loop.steps, ep.planning_s, ep.grasp_s
     result = SubtaskResult(sub.name, sub.kind, False)
     try:
         if sub.motion is not None:
@@ -405,6 +434,7 @@ def run_subtask(
         result.reason = f"{type(exc).__name__}: {exc}"
     result.steps = ep.loop.steps - steps0
     result.planning_s = ep.planning_s - plan0
+    result.grasp_s = ep.grasp_s - grasp0
     result.seconds = time.perf_counter() - t0
     return result
 
@@ -438,13 +468,15 @@ def run_episode(
 @dataclass
 class Summary:
     task: str
-    episodes: int
-    successes: int
-    per_subtask: dict[str, dict[str, int]] = field(default_factory=dict)
-    """Subtask → {"attempted", "succeeded"}."""
+    subtasks: list[str]
+    episodes: int = 0
+    successes: int = 0
+    attempted: dict[str, int] = field(default_factory=dict)
+    succeeded: dict[str, int] = field(default_factory=dict)
     failures: dict[str, dict[str, int]] = field(default_factory=dict)
     """Subtask → failure reason (its first clause) → count."""
     planning_s: list[float] = field(default_factory=list)
+    grasp_s: list[float] = field(default_factory=list)
     steps: list[int] = field(default_factory=list)
 
     def add(self, ep: EpisodeResult) -> None:
@@ -452,26 +484,39 @@ class Summary:
         self.successes += int(ep.success)
         self.steps.append(ep.steps)
         for r in ep.subtasks:
-            row = self.per_subtask.setdefault(r.name, {"attempted": 0, "succeeded": 0})
-            row["attempted"] += 1
-            row["succeeded"] += int(r.success)
-            if r.planning_s > 0:
+            self.attempted[r.name] = self.attempted.get(r.name, 0) + 1
+            self.succeeded[r.name] = self.succeeded.get(r.name, 0) + int(r.success)
+            if r.kind == "motion" and r.planning_s > 0:
                 self.planning_s.append(r.planning_s)
+            if r.grasp_s > 0:
+                self.grasp_s.append(r.grasp_s)
             if not r.success:
                 key = r.reason.split(":")[0]
                 bucket = self.failures.setdefault(r.name, {})
                 bucket[key] = bucket.get(key, 0) + 1
 
     def as_dict(self) -> dict[str, object]:
-        plan = np.array(self.planning_s) if self.planning_s else np.zeros(1)
+        def stats(values: list[float]) -> dict[str, float]:
+            v = np.array(values) if values else np.zeros(1)
+            return {"median": float(np.median(v)), "p95": float(np.percentile(v, 95)),
+                    "max": float(v.max()), "n": len(values)}  # fmt: skip
+
         return {
             "task": self.task,
             "episodes": self.episodes,
             "successes": self.successes,
             "success_rate": self.successes / max(1, self.episodes),
-            "per_subtask": self.per_subtask,
-            "failures": self.failures,
-            "planning_s_median": float(np.median(plan)),
-            "planning_s_p95": float(np.percentile(plan, 95)),
+            "subtasks": [
+                {
+                    "name": n,
+                    "attempted": self.attempted.get(n, 0),
+                    "succeeded": self.succeeded.get(n, 0),
+                    "failures": self.failures.get(n, {}),
+                }
+                for n in self.subtasks
+            ],
+            "path_planning_s": stats(self.planning_s),
+            "grasp_search_s": stats(self.grasp_s),
             "control_steps_mean": float(np.mean(self.steps)) if self.steps else 0.0,
+            "control_steps_total": int(np.sum(self.steps)),
         }

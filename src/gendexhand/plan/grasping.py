@@ -5,10 +5,11 @@ finger direction (palm x). Its symmetry adds variants: ``z`` turns the frame abo
 axis (8 yaws), ``flip`` turns it 180° about the approach. For each variant the palm stands off
 the part's surface by a gap that depends on the grasp kind; the pre-grasp backs off along the
 approach by the frame's standoff. Candidates are kept when IK reaches both poses with clearance
-(the target object itself is left out for the grasp pose), and ranked by how far the arm moves,
-how much the palm turns, and whether the thumb points down at the table (it would close from
-below and push the object away); ties keep a seeded random order, so the result is deterministic
-per seed.
+(the target object itself is left out for the grasp pose). Variants are tried in the order of a
+cheap score — how much the palm turns, and whether the thumb points down at the table (it would
+close from below and push the object away) — until ``limit`` are reachable; those are ranked by
+that score plus how far the arm moves. Ties keep a seeded random order, so the result is
+deterministic per seed.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from gendexhand.sim.scene import Scene
 PALM_GAP = 0.004
 """Gap (m) between the palm face and the part's surface at a power or hook grasp."""
 YAW_SAMPLES = 8
+IK_ITERS = 150
+"""IK iterations per candidate pose (reachable ones converge well before this)."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ def grasp_candidates(
     *,
     seed: int = 0,
     clearance: float = 0.005,
-    limit: int = 4,
+    limit: int = 3,
 ) -> list[GraspCandidate]:
     """Reachable, collision-free grasps of ``obj`` (all its grasp frames, or the one named),
     best first; at most ``limit``. Empty when none is reachable."""
@@ -132,35 +135,44 @@ def grasp_candidates(
     q_now = scene.data.qpos.copy()
     palm_now = scene.robot.palm_pose(scene.data)[1]
     scale = scene.objects[obj].scale
-    found: list[tuple[float, float, GraspCandidate]] = []
+    # order the variants by a cheap score (how far the palm turns, whether the thumb points at
+    # the table), then run IK in that order and stop after `limit` reachable ones
+    variants = []
     for g in frames:
         for label, point, rot in frame_variants(scene, obj, g):
-            z = rot[:, 2]
-            if g.kind == "pinch":  # thumb and index close on the point
-                pos = point - rot @ geometry.pinch
-            else:  # the palm face rests on the surface, the fingers wrap around the point
-                standoff = _surface_distance(scene, obj, point, z)
-                pos = point - z * (standoff + geometry.palm_surface + PALM_GAP)
-                pos = pos - rot[:, 0] * geometry.power_x
-            pre = pos - z * g.standoff * scale
-            pre_ik: IKResult = solve_palm_ik(
-                scene, pre, rot, groups=ARM_GROUPS, clearance=clearance, q_init=q_now
-            )
-            if not pre_ik.success:
-                continue
-            ik = solve_palm_ik(
-                scene, pos, rot, groups=ARM_GROUPS, clearance=clearance, q_init=pre_ik.qpos,
-                ignore=[obj],
-            )  # fmt: skip
-            if not ik.success:
-                continue
-            arm = scene.robot.qpos_adr
-            move = float(np.linalg.norm(pre_ik.qpos[arm] - q_now[arm]))
             turn = float(np.arccos(np.clip((np.trace(palm_now.T @ rot) - 1) / 2, -1, 1)))
             # a thumb pointing at the table closes from below and pushes the object away
             thumb_down = max(0.0, -float(rot[2, 1]) * geometry.thumb_side)
-            cost = move + 0.5 * turn + 2.0 * thumb_down
-            cand = GraspCandidate(label, point, pos, rot, pre, pre_ik.qpos, ik.qpos, cost)
-            found.append((cand.cost, float(rng.random()), cand))
+            score = 0.5 * turn + 2.0 * thumb_down
+            variants.append((round(score, 6), float(rng.random()), label, g, point, rot))
+    variants.sort(key=lambda v: (v[0], v[1]))
+    found: list[tuple[float, float, GraspCandidate]] = []
+    arm = scene.robot.qpos_adr
+    for score, tie, label, g, point, rot in variants:
+        z = rot[:, 2]
+        if g.kind == "pinch":  # thumb and index close on the point
+            pos = point - rot @ geometry.pinch
+        else:  # the palm face rests on the surface, the fingers wrap around the point
+            standoff = _surface_distance(scene, obj, point, z)
+            pos = point - z * (standoff + geometry.palm_surface + PALM_GAP)
+            pos = pos - rot[:, 0] * geometry.power_x
+        pre = pos - z * g.standoff * scale
+        pre_ik: IKResult = solve_palm_ik(
+            scene, pre, rot, groups=ARM_GROUPS, clearance=clearance, q_init=q_now,
+            max_iters=IK_ITERS,
+        )  # fmt: skip
+        if not pre_ik.success:
+            continue
+        ik = solve_palm_ik(
+            scene, pos, rot, groups=ARM_GROUPS, clearance=clearance, q_init=pre_ik.qpos,
+            ignore=[obj], max_iters=IK_ITERS,
+        )  # fmt: skip
+        if not ik.success:
+            continue
+        move = float(np.linalg.norm(pre_ik.qpos[arm] - q_now[arm]))
+        cand = GraspCandidate(label, point, pos, rot, pre, pre_ik.qpos, ik.qpos, move + score)
+        found.append((cand.cost, tie, cand))
+        if len(found) >= limit:
+            break
     found.sort(key=lambda t: (round(t[0], 6), t[1]))
-    return [c for _, _, c in found[:limit]]
+    return [c for _, _, c in found]

@@ -32,6 +32,9 @@ NOMINAL_VEL = 1.0
 NOMINAL_ACC = 2.0
 
 
+_SEEDED = False
+
+
 class PlanningError(GenDexHandError):
     """No collision-free motion was found (the message says why)."""
 
@@ -205,6 +208,8 @@ def plan_path(
 
     Tries the straight joint-space segment first; otherwise OMPL RRTConnect within ``timeout``
     seconds, then shortcutting. Raises :class:`PlanningError` with the reason on failure.
+    OMPL seeds its random numbers once per process (with the first call's ``seed``), so a run
+    is repeatable when the same planning calls happen in the same order in a fresh process.
     """
     from ompl import base as ob
     from ompl import geometric as og
@@ -227,7 +232,10 @@ def plan_path(
             joints, checker.qadr, np.stack([start, goal]), time.perf_counter() - t0, "direct"
         )
     ou.setLogLevel(ou.LOG_ERROR)
-    ou.RNG.setSeed(seed + 1)
+    global _SEEDED
+    if not _SEEDED:  # OMPL takes one seed per process, before its first random number
+        ou.RNG.setSeed(seed + 1)
+        _SEEDED = True
     n = len(joints)
     space = ob.RealVectorStateSpace(n)
     bounds = ob.RealVectorBounds(n)

@@ -46,6 +46,11 @@ class MotionSpec(_Strict):
     )
     joint: str | None = Field(default=None, description="pull: the joint to open.")
     fraction: float = Field(default=1.0, ge=0.0, le=1.0, description="pull: how far open.")
+    follow: float = Field(
+        default=0.5, ge=0.0, le=1.0,
+        description="pull about a hinge: how much of the door's turn the palm follows (a hand "
+        "wrapped round a bar handle can turn about the bar for the rest).",
+    )  # fmt: skip
     height: float = Field(default=0.15, description="lift/transport_to: metres.")
     distance: float = Field(default=0.1, description="retreat: metres.")
     direction: Literal["back", "up"] = Field(default="back", description="retreat direction.")

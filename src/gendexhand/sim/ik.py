@@ -60,6 +60,34 @@ def _is_ancestor(m: mujoco.MjModel, a: int, b: int) -> bool:
     return False
 
 
+def _self_pairs(
+    m: mujoco.MjModel, arm: list[int], hand: list[int]
+) -> list[tuple[list[int], list[int]]]:
+    """Geom groups that must not meet: arm links two or more links apart, and the hand with the
+    arm links more than two links above it (MuJoCo already skips parent–child contacts)."""
+    by_body: dict[int, list[int]] = {}
+    for g in arm:
+        by_body.setdefault(int(m.geom_bodyid[g]), []).append(g)
+
+    def depth(b: int) -> int:
+        n = 0
+        while b:
+            b, n = int(m.body_parentid[b]), n + 1
+        return n
+
+    bodies = sorted(by_body, key=depth)
+    pairs = [
+        (by_body[a], by_body[b])
+        for i, a in enumerate(bodies)
+        for b in bodies[i + 1 :]
+        if abs(depth(a) - depth(b)) >= 2
+    ]
+    if hand and bodies:
+        hand_depth = min(depth(int(m.geom_bodyid[g])) for g in hand)
+        pairs += [(hand, by_body[b]) for b in bodies if hand_depth - depth(b) > 2]
+    return pairs
+
+
 def _collides(m: mujoco.MjModel, g: int) -> bool:
     return bool(m.geom_contype[g] or m.geom_conaffinity[g])
 
@@ -157,14 +185,21 @@ def solve_palm_ik(
 
     robot_geoms = _robot_geoms(scene)
     env_geoms = _environment_geoms(scene, robot_geoms)
+    # the hand may touch the ignored objects; the arm above it may not
+    hand_root = scene.robot.layout.hand_root
+    hand = [g for g in robot_geoms if _is_ancestor(model, hand_root, int(model.geom_bodyid[g]))]
+    arm = [g for g in robot_geoms if g not in set(hand)]  # empty for a floating hand
     skip = {g for name in ignore for g in scene.objects[name].geoms}
-    env_geoms = [g for g in env_geoms if g not in skip]
+    hand_env = [g for g in env_geoms if g not in skip]
+    pairs = [(hand, hand_env), (arm, env_geoms)] if skip else [(robot_geoms, env_geoms)]
+    pairs += _self_pairs(model, arm, hand)
+    pairs = [(a, b) for a, b in pairs if a and b]
     limits: list[mink.Limit] = [mink.ConfigurationLimit(model)]
-    if env_geoms:
+    if pairs:
         limits.append(
             mink.CollisionAvoidanceLimit(
                 model,
-                [(robot_geoms, env_geoms)],
+                pairs,
                 minimum_distance_from_collisions=clearance,
                 collision_detection_distance=clearance + 0.05,
             )
@@ -196,7 +231,7 @@ def solve_palm_ik(
     pos_err = float(np.linalg.norm(err[:3]))
     rot_err = 0.0 if rot is None else float(np.linalg.norm(err[3:]))
     data = config.data
-    clear = min_clearance(model, data, robot_geoms, env_geoms)
+    clear = min((min_clearance(model, data, a, b) for a, b in pairs), default=float("inf"))
     reasons = []
     if pos_err >= pos_tol:
         reasons.append(f"palm stays {pos_err * 1000:.0f} mm from the target position")
