@@ -199,3 +199,15 @@ def test_execute_cli_writes_results_and_skips_an_unchanged_rerun(
     assert json.loads(lines[0])["success"] is True
     assert main([*args, "--video", str(tmp_path / "video"), "--video-episodes", "1"]) == 0
     assert "unchanged since the last run" in capsys.readouterr().out
+
+
+def test_rl_subtasks_name_groups_the_embodiment_has() -> None:
+    scene = parse_scene({"task": {"name": "t"}, "embodiment": {"name": "adroit"},
+                         "objects": [{"asset": "bottle", "pos": [0.1, 0.0]}]})  # fmt: skip
+    rl = {"name": "turn", "kind": "rl", "success": "upright(bottle)",
+          "rl": {"groups": ["thumb", "pinky"], "reward": "r = 0.0"}}  # fmt: skip
+    plan = PlanConfig.model_validate(_plan(subtasks=[rl]))
+    with pytest.raises(
+        ConfigError, match=r"rl\.groups: unknown group .pinky.*Valid groups: arm, index, little"
+    ):
+        validate_plan(plan, scene, "plan.yaml")

@@ -8,6 +8,7 @@ teleported: every motion runs through the actuators.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -134,11 +135,20 @@ def load_plan(path: Path) -> tuple[PlanConfig, SceneConfig]:
     return plan, scene
 
 
+@functools.cache
+def embodiment_groups(name: str, hand: Path | None) -> tuple[str, ...]:
+    """The actuator groups the embodiment's hand and arm were found to have."""
+    from gendexhand.embodiment.embodiment import Embodiment
+    from gendexhand.embodiment.registry import robot_spec
+
+    robot = robot_spec(name, hand)
+    return tuple(g.name for g in Embodiment(robot.spec.compile(), robot).groups)
+
+
 def validate_plan(plan: PlanConfig, scene_config: SceneConfig, source: str = "plan") -> None:
     """Objects, parts, grasp frames, joints and groups named by the plan exist; every success
     expression parses. Raises :class:`ConfigError` naming the subtask and field."""
     from gendexhand.assets.catalog import get_asset
-    from gendexhand.embodiment.registry import EMBODIMENTS
 
     objects = {o.instance: get_asset(o.asset) for o in scene_config.objects}
     for name in plan.randomize:
@@ -146,8 +156,7 @@ def validate_plan(plan: PlanConfig, scene_config: SceneConfig, source: str = "pl
             raise ConfigError(
                 f"{source}: randomize.{name}: " + unknown_name_message("object", name, objects)
             )
-    known_groups = {"arm", "wrist", "thumb", "index", "middle", "ring", "little"}
-    del EMBODIMENTS  # groups are checked against the built scene at run time
+    known_groups = embodiment_groups(scene_config.embodiment.name, scene_config.embodiment.hand)
     for i, sub in enumerate(plan.subtasks):
         where = f"{source}: subtasks[{i}] ({sub.name})"
         m = sub.motion

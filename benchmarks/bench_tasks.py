@@ -1,0 +1,66 @@
+"""The paper's three tasks with motion and scripted subtasks only: success over randomised
+initial conditions, path-planning and grasp-search times, control steps per success.
+
+Run: ``.venv/bin/python benchmarks/bench_tasks.py --episodes 100 --workers 2`` (results also go to
+``runs/bench_tasks/<task>/summary.json``). Prints Markdown rows for benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+from pathlib import Path
+
+from gendexhand.sim.gl import select_gl_backend
+
+select_gl_backend()
+
+from gendexhand.examples import task_plans  # noqa: E402
+from gendexhand.plan.batch import run_plan  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--episodes", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--tasks", nargs="*", default=None)
+    parser.add_argument("--out", type=Path, default=Path("runs/bench_tasks"))
+    args = parser.parse_args()
+    plans = task_plans()
+    names = args.tasks or sorted(plans)
+    print(f"machine: {platform.machine()}, {args.workers} worker processes")
+    rows = []
+    for name in names:
+        t0 = time.perf_counter()
+        result = run_plan(
+            plans[name], args.episodes, run_dir=args.out / name, workers=args.workers,
+            force=True, progress=lambda m: None,
+        )  # fmt: skip
+        wall = time.perf_counter() - t0
+        s = result.summary
+        subs = ", ".join(
+            f"{r['name']} {r['succeeded']}/{r['attempted']}"
+            for r in s["subtasks"]  # type: ignore[union-attr]
+        )
+        plan_s, grasp_s = s["path_planning_s"], s["grasp_search_s"]
+        per_k = s["control_steps_per_success"]
+        rows.append(
+            f"| {name} | {s['successes']}/{s['episodes']} | {subs} | "
+            f"{plan_s['median'] * 1000:.0f} / {plan_s['p95'] * 1000:.0f} ms | "  # type: ignore[index]
+            f"{grasp_s['median']:.2f} / {grasp_s['p95']:.2f} s | "  # type: ignore[index]
+            f"{per_k:.0f} | {wall / 60:.1f} min |"
+        )
+        print(rows[-1], flush=True)
+        fails = {r["name"]: r["failures"] for r in s["subtasks"] if r["failures"]}  # type: ignore[union-attr,index]
+        print(f"  failures: {fails}", flush=True)
+    print(
+        "\n| task | success | per subtask (succeeded/attempted) | path planning median / p95 | "
+        "grasp search median / p95 | control steps per success | wall |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()
