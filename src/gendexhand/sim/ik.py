@@ -25,6 +25,8 @@ from gendexhand.errors import IKError
 from gendexhand.sim.scene import Scene
 
 DEFAULT_GROUPS = ("arm", "wrist")
+SELF_CLEARANCE = 0.002
+"""m: distance IK keeps between the arm's own links (and between the hand and the arm)."""
 
 
 @dataclass(frozen=True)
@@ -192,18 +194,19 @@ def solve_palm_ik(
     skip = {g for name in ignore for g in scene.objects[name].geoms}
     hand_env = [g for g in env_geoms if g not in skip]
     pairs = [(hand, hand_env), (arm, env_geoms)] if skip else [(robot_geoms, env_geoms)]
-    pairs += _self_pairs(model, arm, hand)
     pairs = [(a, b) for a, b in pairs if a and b]
+    self_pairs = [(a, b) for a, b in _self_pairs(model, arm, hand) if a and b]
     limits: list[mink.Limit] = [mink.ConfigurationLimit(model)]
-    if pairs:
-        limits.append(
-            mink.CollisionAvoidanceLimit(
-                model,
-                pairs,
-                minimum_distance_from_collisions=clearance,
-                collision_detection_distance=clearance + 0.05,
+    for group, distance in ((pairs, clearance), (self_pairs, SELF_CLEARANCE)):
+        if group:
+            limits.append(
+                mink.CollisionAvoidanceLimit(
+                    model,
+                    group,
+                    minimum_distance_from_collisions=distance,
+                    collision_detection_distance=distance + 0.05,
+                )
             )
-        )
 
     dt = 0.05
     it = 0
@@ -232,6 +235,9 @@ def solve_palm_ik(
     rot_err = 0.0 if rot is None else float(np.linalg.norm(err[3:]))
     data = config.data
     clear = min((min_clearance(model, data, a, b) for a, b in pairs), default=float("inf"))
+    self_clear = min(
+        (min_clearance(model, data, a, b) for a, b in self_pairs), default=float("inf")
+    )
     reasons = []
     if pos_err >= pos_tol:
         reasons.append(f"palm stays {pos_err * 1000:.0f} mm from the target position")
@@ -239,6 +245,8 @@ def solve_palm_ik(
         reasons.append(f"palm orientation off by {np.degrees(rot_err):.1f}°")
     if clear < clearance - 1e-3:
         reasons.append(f"clearance {clear * 1000:.1f} mm < required {clearance * 1000:.1f} mm")
+    if self_clear < 0:
+        reasons.append(f"the arm touches itself ({self_clear * 1000:.1f} mm)")
     if stuck and reasons:
         reasons.append(stuck)
     return IKResult(
