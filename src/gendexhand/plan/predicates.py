@@ -67,6 +67,8 @@ __all__ = [
 
 GRASP_FORCE = 0.2
 """Newtons: the least normal force a finger (or the palm) must press with to count in a grasp."""
+CARRY_SUPPORT = 0.8
+"""Fraction of an object's weight the hand must hold up for it to count as carried."""
 ON_TOP_GAP = 0.015
 """Metres: how far above the support's top the object's lowest point may be in ``on_top``."""
 MAX_TEXT = 2000
@@ -270,6 +272,42 @@ def hand_contact_forces(scene: Scene, obj: str) -> dict[str, float]:
     return out
 
 
+def _hand_lift_force(scene: Scene, obj: str) -> float:
+    """Upward (world +z) component of the hand's total contact force on ``obj`` (N)."""
+    mine = set(_handle(scene, obj).bodies)
+    parts = hand_parts(scene)
+    m, d = scene.model, scene.data
+    force = np.zeros(6)
+    up = 0.0
+    for i in range(d.ncon):
+        c = d.contact[i]
+        b1, b2 = int(m.geom_bodyid[c.geom1]), int(m.geom_bodyid[c.geom2])
+        if b2 in mine and b1 in parts:
+            sign = 1.0  # the contact force acts on geom2, along the frame's normal
+        elif b1 in mine and b2 in parts:
+            sign = -1.0
+        else:
+            continue
+        mujoco.mj_contactForce(m, d, i, force)
+        world = c.frame.reshape(3, 3).T @ force[:3]
+        up += sign * float(world[2])
+    return up
+
+
+def _touches_other_than_hand(scene: Scene, obj: str) -> bool:
+    """Whether ``obj`` is in contact with anything that is not part of the hand."""
+    mine = set(_handle(scene, obj).bodies)
+    parts = hand_parts(scene)
+    m, d = scene.model, scene.data
+    for c in d.contact[: d.ncon]:
+        b1, b2 = int(m.geom_bodyid[c.geom1]), int(m.geom_bodyid[c.geom2])
+        if b1 in mine and b2 not in mine and b2 not in parts:
+            return True
+        if b2 in mine and b1 not in mine and b1 not in parts:
+            return True
+    return False
+
+
 def _touching(scene: Scene, a: ObjectHandle, b: ObjectHandle) -> bool:
     d = scene.data
     ga, gb = set(a.geoms), set(b.geoms)
@@ -300,19 +338,28 @@ def _rotation_angle_deg(rot: np.ndarray) -> float:
 # ---------------------------------------------------------------------------------- predicates
 @_predicate("object")
 def grasped(ctx: PredicateContext, obj: str) -> bool:
-    """The hand holds ``obj``: it is pressed from opposing sides of the hand.
+    """The hand holds ``obj``. True in any of three cases (forces are per finger or palm, summed
+    over contacts; see :func:`hand_parts` for which hand bodies are which):
 
-    True when the thumb's contacts with ``obj`` add up to a normal force of at least
-    ``GRASP_FORCE`` (0.2 N) and so do those of some other finger or of the palm; or, without the
-    thumb, when three or more fingers and the palm each press with that force (a power grasp that
-    wraps the object between fingers and palm). See :func:`hand_parts` for which hand bodies are
-    which.
+    * pinched or clasped: the thumb presses with a normal force of at least ``GRASP_FORCE``
+      (0.2 N) and so does another finger or the palm;
+    * wrapped: the palm and three or more fingers each press with that force;
+    * carried: ``obj`` touches nothing but the hand, and the hand's contact forces hold up at
+      least ``CARRY_SUPPORT`` (80 %) of its weight: it is off the table and borne by the hand
+      alone, e.g. hooked by curled fingers.
     """
-    forces = hand_contact_forces(ctx.scene, obj)
+    scene = ctx.scene
+    forces = hand_contact_forces(scene, obj)
     pressing = {part for part, f in forces.items() if f >= GRASP_FORCE}
-    if "thumb" in pressing:
-        return len(pressing) >= 2
-    return "palm" in pressing and len(pressing) >= 4
+    if "thumb" in pressing and len(pressing) >= 2:
+        return True
+    if "palm" in pressing and len(pressing) >= 4:
+        return True
+    if sum(forces.values()) < GRASP_FORCE or _touches_other_than_hand(scene, obj):
+        return False
+    handle = _handle(scene, obj)
+    weight = float(scene.model.body_subtreemass[handle.body]) * float(-scene.model.opt.gravity[2])
+    return _hand_lift_force(scene, obj) >= CARRY_SUPPORT * weight
 
 
 @_predicate("object", "number")
