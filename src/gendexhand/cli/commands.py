@@ -150,9 +150,30 @@ def demo(out: Path) -> int:
             f"[{k}/{len(paths)}] {_summary(scene, built)}; palm at "
             f"{np.array2string(p, precision=2)}"
         )
+    from gendexhand.examples import task_plans
+    from gendexhand.plan.batch import run_plan
+
+    plans = task_plans()
+    print(f"\nrunning the {len(plans)} example task plans, one filmed episode each:")
+    videos = []
+    for k, (name, plan) in enumerate(plans.items(), 1):
+        target = out / "tasks" / name
+        result = run_plan(
+            plan, 1, run_dir=target, video_dir=target / "video", video_episodes=1, force=True,
+            progress=lambda m: None,
+        )  # fmt: skip
+        subs = result.summary["subtasks"]
+        assert isinstance(subs, list)
+        chain = " → ".join(
+            f"{s['name']} {'ok' if s['succeeded'] else 'failed'}" for s in subs if s["attempted"]
+        )
+        print(f"[{k}/{len(plans)}] {name}: {chain}")
+        videos += result.videos
     print("\nresults:")
     for s in sheets:
         print(f"  {s}")
+    for v in videos:
+        print(f"  {v}")
     return 0
 
 
