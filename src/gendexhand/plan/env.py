@@ -1,0 +1,271 @@
+"""A Gymnasium environment for one ``rl`` subtask of a plan.
+
+Episodes start from states the chain reaches at the start of the subtask (collected by running
+the subtasks before it on randomised initial conditions and keeping the successful runs). The
+policy moves only the actuators of the subtask's groups, as increments of their targets; every
+other actuator holds its target. The reward is the weighted sum of the terms the plan's reward
+code returns; success and termination come from the trusted success predicate.
+
+Observation (float32, in this order): robot joint positions and velocities; palm position and
+the first two columns of its rotation; fingertip positions relative to the palm (palm frame);
+per object, its position and linear velocity relative to the palm (palm frame), its quaternion,
+angular velocity, and the open fraction of each of its joints; the active actuators' targets.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import gymnasium as gym
+import mujoco
+import numpy as np
+
+from gendexhand.config.scene import SceneConfig
+from gendexhand.errors import ConfigError
+from gendexhand.plan.execute import (
+    Episode,
+    randomized_scene,
+    run_subtask,
+)
+from gendexhand.plan.predicates import (
+    PredicateContext,
+    hand_contact_forces,
+    parse_success,
+)
+from gendexhand.plan.schema import PlanConfig, Subtask
+from gendexhand.plan.synergy import hand_synergy
+from gendexhand.sim.bounds import collision_bounds
+from gendexhand.sim.control import ControlLoop
+from gendexhand.sim.scene import STATE_SIG, Scene, build_scene
+
+ACTION_SCALE = 0.05
+"""Largest change of an active target per control step, as a fraction of its range."""
+
+Snapshot = dict[str, Any]
+RewardFn = Callable[[Snapshot], Mapping[str, float]]
+
+
+@dataclass(frozen=True)
+class StartState:
+    """The simulator state at the start of a subtask, and the scene it belongs to."""
+
+    seed: int
+    """The episode seed whose randomised scene produced it."""
+    state: np.ndarray
+    ctrl: np.ndarray
+
+
+def subtask_index(plan: PlanConfig, name: str) -> int:
+    names = [s.name for s in plan.subtasks]
+    if name not in names:
+        raise ConfigError(f"plan {plan.task!r} has no subtask {name!r}; subtasks: {names}")
+    return names.index(name)
+
+
+def collect_start_states(
+    plan: PlanConfig,
+    base: SceneConfig,
+    subtask: str,
+    count: int,
+    *,
+    seed: int = 0,
+    max_attempts: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[StartState]:
+    """Run the subtasks before ``subtask`` on episodes ``seed``, ``seed+1``… and keep the state
+    reached whenever all of them succeed, until ``count`` states are kept."""
+    index = subtask_index(plan, subtask)
+    states: list[StartState] = []
+    attempts = max_attempts or 3 * count
+    for s in range(seed, seed + attempts):
+        scene = build_scene(randomized_scene(plan, base, s))
+        ep = Episode(scene, ControlLoop(scene), s, hand_synergy(scene.robot, scene.data))
+        ctx = PredicateContext.capture(scene)
+        ok = True
+        for sub in plan.subtasks[:index]:
+            if sub.kind == "rl":
+                raise ConfigError(
+                    f"subtask {sub.name!r} before {subtask!r} is also rl: train it first"
+                )
+            if not run_subtask(ep, sub, parse_success(sub.success, scene), ctx).success:
+                ok = False
+                break
+        if ok:
+            state = np.zeros(mujoco.mj_stateSize(scene.model, STATE_SIG))
+            mujoco.mj_getState(scene.model, scene.data, state, STATE_SIG)
+            states.append(StartState(s, state, scene.data.ctrl.copy()))
+            if progress:
+                progress(f"start states: {len(states)}/{count} (episode {s})")
+            if len(states) >= count:
+                break
+    if not states:
+        raise ConfigError(f"no episode reached the start of subtask {subtask!r}")
+    return states
+
+
+def snapshot(scene: Scene, action: np.ndarray, t: float, goal: Mapping[str, float]) -> Snapshot:
+    """The state reward code sees (see :mod:`gendexhand.plan.reward` for its format)."""
+    m, d = scene.model, scene.data
+    palm_pos, palm_rot = scene.robot.palm_pose(d)
+    objects: dict[str, Any] = {}
+    contacts: dict[str, dict[str, float]] = {}
+    vel = np.zeros(6)
+    for name, h in scene.objects.items():
+        mujoco.mj_objectVelocity(m, d, mujoco.mjtObj.mjOBJ_BODY, h.body, vel, 0)
+        lo, _ = collision_bounds(m, d, h.geoms)
+        joints = {j: float(d.qpos[a]) for j, a in h.joints.items()}
+        scale = {j.name: (h.scale if j.kind == "slide" else 1.0) for j in h.asset.joints}
+        objects[name] = {
+            "pos": d.xpos[h.body].copy(),
+            "quat": d.xquat[h.body].copy(),
+            "linvel": vel[3:].copy(),
+            "angvel": vel[:3].copy(),
+            "bottom": float(lo[2]),
+            "joints": joints,
+            "fraction": {j: h.asset.joint(j).fraction(v / scale[j]) for j, v in joints.items()},
+        }
+        contacts[name] = hand_contact_forces(scene, name)
+    return {
+        "t": t,
+        "table_height": scene.config.table.height,
+        "palm": {"pos": palm_pos, "rot": palm_rot},
+        "tips": scene.robot.fingertips(d),
+        "objects": objects,
+        "contacts": contacts,
+        "action": np.asarray(action, dtype=float).copy(),
+        "goal": dict(goal),
+    }
+
+
+class SubtaskEnv(gym.Env):  # type: ignore[misc]
+    """One rl subtask as a Gymnasium environment (see the module docstring)."""
+
+    metadata = {"render_modes": []}
+
+    def __init__(
+        self,
+        plan: PlanConfig,
+        base: SceneConfig,
+        subtask: str,
+        starts: Sequence[StartState],
+        reward: RewardFn,
+        weights: Mapping[str, float],
+        *,
+        friction_range: tuple[float, float] = (0.8, 1.2),
+        mass_range: tuple[float, float] = (0.8, 1.2),
+        seed: int = 0,
+    ) -> None:
+        self.plan, self.base = plan, base
+        self.sub: Subtask = plan.subtasks[subtask_index(plan, subtask)]
+        if self.sub.rl is None:
+            raise ConfigError(f"subtask {subtask!r} is not an rl subtask")
+        self.starts = list(starts)
+        self.reward_fn, self.weights = reward, dict(weights)
+        self.friction_range, self.mass_range = friction_range, mass_range
+        self.horizon = self.sub.rl.horizon
+        self._scenes: dict[int, tuple[Scene, np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._rng = np.random.default_rng(seed)
+        scene = self._scene(self.starts[0].seed)
+        self.scene = scene
+        self.active = scene.robot.group_actuators(self.sub.rl.groups)
+        lo, hi = scene.model.actuator_ctrlrange[self.active].T
+        self._lo, self._hi, self._span = lo, hi, hi - lo
+        self.action_space = gym.spaces.Box(-1.0, 1.0, (len(self.active),), np.float32)
+        self._load(self.starts[0])
+        obs = self._obs()
+        self.observation_space = gym.spaces.Box(-np.inf, np.inf, obs.shape, np.float32)
+        self.success = parse_success(self.sub.success, scene)
+        self.steps = 0
+        self.step_seconds = 0.0
+        self.physics_seconds = 0.0
+
+    # ------------------------------------------------------------------ scenes and resets
+    def _scene(self, seed: int) -> Scene:
+        if seed not in self._scenes:
+            scene = build_scene(randomized_scene(self.plan, self.base, seed), settle=False)
+            self._scenes[seed] = (
+                scene,
+                scene.model.geom_friction.copy(),
+                scene.model.body_mass.copy(),
+                scene.model.body_inertia.copy(),
+            )
+        return self._scenes[seed][0]
+
+    def _load(self, start: StartState) -> None:
+        scene = self._scene(start.seed)
+        _, friction, mass, inertia = self._scenes[start.seed]
+        m = scene.model
+        m.geom_friction[:] = friction
+        m.body_mass[:] = mass
+        m.body_inertia[:] = inertia
+        for h in scene.objects.values():
+            f = self._rng.uniform(*self.friction_range)
+            m.geom_friction[list(h.geoms), 0] = friction[list(h.geoms), 0] * f
+            if h.qpos_adr is not None:  # a lighter or heavier object, same density everywhere
+                k = self._rng.uniform(*self.mass_range)
+                m.body_mass[list(h.bodies)] = mass[list(h.bodies)] * k
+                m.body_inertia[list(h.bodies)] = inertia[list(h.bodies)] * k
+        mujoco.mj_setConst(m, scene.data)
+        mujoco.mj_setState(m, scene.data, start.state, STATE_SIG)
+        scene.data.ctrl[:] = start.ctrl
+        mujoco.mj_forward(m, scene.data)
+        self.scene = scene
+        self.ctx = PredicateContext.capture(scene)
+        self.t = 0
+
+    def reset(
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[np.ndarray, dict[str, Any]]:
+        if seed is not None:
+            self._rng = np.random.default_rng(seed)
+        self._load(self.starts[int(self._rng.integers(len(self.starts)))])
+        self.success = parse_success(self.sub.success, self.scene)
+        self._last_action = np.zeros(len(self.active))
+        return self._obs(), {}
+
+    # ------------------------------------------------------------------ stepping
+    def _obs(self) -> np.ndarray:
+        scene = self.scene
+        m, d = scene.model, scene.data
+        robot = scene.robot
+        palm_pos, palm_rot = robot.palm_pose(d)
+        parts = [d.qpos[robot.qpos_adr], d.qvel[[m.jnt_dofadr[j] for j in robot.joints]],
+                 palm_pos, palm_rot[:, :2].T.ravel()]  # fmt: skip
+        for tip in robot.fingertips(d).values():
+            parts.append(palm_rot.T @ (tip - palm_pos))
+        vel = np.zeros(6)
+        for h in scene.objects.values():
+            mujoco.mj_objectVelocity(m, d, mujoco.mjtObj.mjOBJ_BODY, h.body, vel, 0)
+            parts += [palm_rot.T @ (d.xpos[h.body] - palm_pos), palm_rot.T @ vel[3:],
+                      d.xquat[h.body], vel[:3]]  # fmt: skip
+            parts += [np.array([float(d.qpos[a]) for a in h.joints.values()])]
+        parts.append(d.ctrl[self.active])
+        return np.concatenate([np.ravel(p) for p in parts]).astype(np.float32)
+
+    def step(self, action: np.ndarray) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
+        t0 = time.perf_counter()
+        scene = self.scene
+        a = np.clip(np.asarray(action, dtype=float), -1.0, 1.0)
+        d = scene.data
+        target = np.clip(d.ctrl[self.active] + ACTION_SCALE * a * self._span, self._lo, self._hi)
+        d.ctrl[self.active] = target
+        p0 = time.perf_counter()
+        mujoco.mj_step(scene.model, d, nstep=scene.physics.substeps)
+        self.physics_seconds += time.perf_counter() - p0
+        self.t += 1
+        self.steps += 1
+        terms = dict(self.reward_fn(snapshot(scene, a, self.t * scene.physics.control_dt, {})))
+        reward = float(sum(self.weights.get(k, 0.0) * v for k, v in terms.items()))
+        success = bool(self.success(self.ctx))
+        truncated = self.t >= self.horizon and not success
+        self._last_action = a
+        self.step_seconds += time.perf_counter() - t0
+        info = {"terms": terms, "is_success": success}
+        return self._obs(), reward, success, truncated, info
+
+    def overhead(self) -> float:
+        """Wall time of ``step`` over the physics alone, so far (1.0 = no overhead)."""
+        return self.step_seconds / self.physics_seconds if self.physics_seconds else float("nan")
