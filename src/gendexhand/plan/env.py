@@ -140,10 +140,10 @@ def snapshot(scene: Scene, action: np.ndarray, t: float, goal: Mapping[str, floa
     }
 
 
-class SubtaskEnv(gym.Env):  # type: ignore[misc]
+class SubtaskEnv(gym.Env):
     """One rl subtask as a Gymnasium environment (see the module docstring)."""
 
-    metadata = {"render_modes": []}
+    metadata: dict[str, Any] = {"render_modes": []}  # noqa: RUF012 - gymnasium's convention
 
     def __init__(
         self,

@@ -83,7 +83,13 @@ class ScriptedSpec(_Strict):
 
 class RLSpec(_Strict):
     groups: list[str] = Field(min_length=1, description="Actuator groups the policy moves.")
-    reward: str = Field(description="Reward code (checked by the sandbox before it runs).")
+    reward: str = Field(
+        description="Reward code: `def reward(state):` returning named terms (checked by the "
+        "sandbox before it runs)."
+    )
+    weights: dict[str, float] = Field(
+        default_factory=dict, description="Weight of each reward term; unweighted terms count 0."
+    )
     horizon: int = Field(default=50, ge=1, description="Control steps per attempt.")
     policy: str | None = Field(default=None, description="Trained policy file, once there is one.")
 
