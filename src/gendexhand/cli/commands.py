@@ -187,6 +187,7 @@ def execute_plan(
     video_episodes: int,
     workers: int,
     force: bool,
+    skills: Path | None = None,
 ) -> int:
     from gendexhand.plan.batch import run_plan
 
@@ -200,6 +201,7 @@ def execute_plan(
         video_episodes=video_episodes,
         workers=workers,
         force=force,
+        skills=skills,
     )
     s = result.summary
     if result.skipped:
@@ -227,3 +229,76 @@ def execute_plan(
     if not result.skipped:
         print(f"({time.perf_counter() - t0:.0f} s)")
     return 0
+
+
+def _run_plan_path(run: Path, plan: Path | None) -> Path:
+    """The run's plan.yaml; with ``plan``, copy it and its scene into the run first."""
+    from gendexhand.plan.execute import load_plan
+    from gendexhand.rundir import RunDir
+
+    rd = RunDir(run)
+    if plan is not None:
+        config, _ = load_plan(plan)
+        scene = config.scene if config.scene.is_absolute() else plan.parent / config.scene
+        with rd.stage("plan", {"plan": plan, "scene": scene}, {}) as st:
+            if not st.skip:
+                data = config.model_dump(mode="json")
+                data["scene"] = "scene.yaml"
+                st.write_yaml("plan.yaml", data)
+                st.write_text("scene.yaml", scene.read_text())
+    path = rd.path("plan.yaml")
+    if not path.is_file():
+        from gendexhand.errors import ConfigError
+
+        raise ConfigError(f"{run} holds no plan.yaml; give one with --plan PLAN")
+    return path
+
+
+def train(
+    run: Path,
+    *,
+    plan: Path | None,
+    subtasks: list[str] | None,
+    steps: int,
+    envs: int,
+    target: float,
+    seed: int,
+    progress_bar: bool,
+) -> int:
+    from gendexhand.plan.execute import load_plan
+    from gendexhand.plan.train import TrainSettings, train_subtask
+
+    plan_path = _run_plan_path(run, plan)
+    config, base = load_plan(plan_path)
+    rl = [s.name for s in config.subtasks if s.kind == "rl"]
+    names = subtasks or rl
+    for name in names:
+        if name not in rl:
+            from gendexhand.errors import ConfigError, unknown_name_message
+
+            raise ConfigError(unknown_name_message("rl subtask", name, rl))
+    if not names:
+        print(f"{plan_path}: no rl subtasks; nothing to train")
+        return 0
+    settings = TrainSettings(steps=steps, envs=envs, target=target, seed=seed)
+    for name in names:
+        t0 = time.perf_counter()
+        res = train_subtask(
+            config, base, name, run / "skills" / name, settings, progress=print,
+            progress_bar=progress_bar,
+        )  # fmt: skip
+        print(
+            f"{name}: best success {res.success_rate:.0%} after {res.steps} control steps "
+            f"({'stopped at the target' if res.stopped_early else 'budget used'}, "
+            f"{time.perf_counter() - t0:.0f} s); policy and curve in {res.folder}"
+        )
+    return 0
+
+
+def evaluate_run(run: Path, *, episodes: int, video: bool, workers: int, seed: int) -> int:
+    plan_path = _run_plan_path(run, None)
+    return execute_plan(
+        plan_path, episodes=episodes, seed=seed, run=run / "eval",
+        video=run / "eval" / "video" if video else None, video_episodes=3, workers=workers,
+        force=False, skills=run / "skills",
+    )  # fmt: skip

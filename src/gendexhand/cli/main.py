@@ -95,6 +95,25 @@ def _execute(args: argparse.Namespace) -> int:
     )
 
 
+def _train(args: argparse.Namespace) -> int:
+    _gl()
+    from gendexhand.cli import commands
+
+    return commands.train(
+        args.run, plan=args.plan, subtasks=args.subtask, steps=args.steps, envs=args.envs,
+        target=args.target, seed=args.seed, progress_bar=not args.no_progress,
+    )  # fmt: skip
+
+
+def _eval(args: argparse.Namespace) -> int:
+    _gl()
+    from gendexhand.cli import commands
+
+    return commands.evaluate_run(
+        args.run, episodes=args.episodes, video=args.video, workers=args.workers, seed=args.seed
+    )
+
+
 def _demo(args: argparse.Namespace) -> int:
     _gl()
     from gendexhand.cli import commands
@@ -270,6 +289,36 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--workers", type=int, default=1, help="processes for the unfilmed episodes")
     ex.add_argument("--force", action="store_true", help="rerun even if nothing changed")
     ex.set_defaults(func=_execute)
+
+    tr = verbs.add_parser(
+        "train",
+        help="train a run's rl subtasks with PPO",
+        description="Train the rl subtasks of RUN_DIR/plan.yaml with PPO (stable-baselines3): "
+        "episodes start from states the chain reaches before the subtask; only the subtask's "
+        "actuator groups act. Policies, learning curves and start states go to "
+        "RUN_DIR/skills/<subtask>/.",
+    )
+    tr.add_argument("run", type=Path, help="run directory (holds plan.yaml and scene.yaml)")
+    tr.add_argument("--plan", type=Path, default=None, help="copy this plan (and its scene) in")
+    tr.add_argument("--subtask", action="append", default=None, help="only these (repeatable)")
+    tr.add_argument("--steps", type=int, default=200_000, help="control-step budget per subtask")
+    tr.add_argument("--envs", type=int, default=2, help="parallel environments (processes)")
+    tr.add_argument("--target", type=float, default=0.9, help="stop at this success rate")
+    tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument("--no-progress", action="store_true", help="no progress bar")
+    tr.set_defaults(func=_train)
+
+    ev = verbs.add_parser(
+        "eval", help="run a trained run's whole chain over episodes",
+        description="Run RUN_DIR/plan.yaml with the trained policies of RUN_DIR/skills; results "
+        "in RUN_DIR/eval.",
+    )  # fmt: skip
+    ev.add_argument("run", type=Path)
+    ev.add_argument("--episodes", type=int, default=20)
+    ev.add_argument("--video", action="store_true", help="film the first 3 episodes")
+    ev.add_argument("--workers", type=int, default=1)
+    ev.add_argument("--seed", type=int, default=1000, help="first seed (default: unseen ones)")
+    ev.set_defaults(func=_eval)
     return parser
 
 

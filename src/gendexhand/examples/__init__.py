@@ -10,11 +10,18 @@ def example_scenes() -> list[Path]:
     return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".yaml"))
 
 
-def task_plans() -> dict[str, Path]:
-    """The packaged task plans (``tasks/<name>/plan.yaml``), by task name."""
+def task_plans(learned: bool = False) -> dict[str, Path]:
+    """The packaged task plans (``tasks/<name>/plan.yaml``), by task name: those that run
+    without training, or (``learned``) those with rl subtasks that need ``gendexhand train``."""
+    import yaml
+
     root = resources.files("gendexhand.examples").joinpath("tasks")
-    return {
-        p.name: Path(str(p)) / "plan.yaml"
-        for p in sorted(root.iterdir(), key=lambda p: p.name)
-        if p.joinpath("plan.yaml").is_file()
-    }
+    out = {}
+    for p in sorted(root.iterdir(), key=lambda p: p.name):
+        if not p.joinpath("plan.yaml").is_file():
+            continue
+        data = yaml.safe_load(p.joinpath("plan.yaml").read_text())
+        has_rl = any(s.get("kind") == "rl" for s in data.get("subtasks", []))
+        if has_rl == learned:
+            out[p.name] = Path(str(p)) / "plan.yaml"
+    return out

@@ -37,7 +37,7 @@ class BatchResult:
 
 
 def _episode_with_video(
-    plan: PlanConfig, base: SceneConfig, seed: int, video: Path
+    plan: PlanConfig, base: SceneConfig, seed: int, video: Path, skills: Path | None
 ) -> EpisodeResult:
     from PIL import Image
 
@@ -56,7 +56,7 @@ def _episode_with_video(
             renderer: SceneRenderer = state["renderer"]  # type: ignore[assignment]
             frames.append(Image.fromarray(renderer.render([plan.view])[0].rgb))
 
-    result = run_episode(plan, base, seed, on_step=on_step)
+    result = run_episode(plan, base, seed, on_step=on_step, skills=skills)
     if state["renderer"] is not None:
         state["renderer"].close()  # type: ignore[attr-defined]
     if frames:
@@ -68,10 +68,10 @@ def _episode_with_video(
     return result
 
 
-def _worker(args: tuple[Path, int]) -> dict[str, object]:
-    plan_path, seed = args
+def _worker(args: tuple[Path, int, Path | None]) -> dict[str, object]:
+    plan_path, seed, skills = args
     plan, base = load_plan(plan_path)
-    return run_episode(plan, base, seed).as_dict()
+    return run_episode(plan, base, seed, skills=skills).as_dict()
 
 
 def _line(k: int, n: int, ep: dict[str, object]) -> str:
@@ -94,6 +94,7 @@ def run_plan(
     workers: int = 1,
     force: bool = False,
     progress: Callable[[str], None] | None = None,
+    skills: Path | None = None,
 ) -> BatchResult:
     """Run ``episodes`` episodes of the plan at ``plan_path`` (seeds ``seed`` … ``seed+N-1``)."""
     plan, base = load_plan(plan_path)
@@ -104,7 +105,9 @@ def run_plan(
         "seed": seed,
         "video_episodes": video_episodes if video_dir else 0,
     }
-    inputs = {"plan": plan_path, "scene": scene_path}
+    inputs: dict[str, Path | str] = {"plan": plan_path, "scene": scene_path}
+    if skills is not None and skills.is_dir():
+        inputs["skills"] = skills  # retrained policies make a new run
     say = progress or (lambda m: print(m, file=sys.stderr))
     seeds = list(range(seed, seed + episodes))
     with run.stage("execute", inputs, settings) as stage:
@@ -118,7 +121,7 @@ def run_plan(
         for s in recorded:
             assert video_dir is not None
             path = video_dir / f"episode_{s}.gif"
-            ep = _episode_with_video(plan, base, s, path).as_dict()
+            ep = _episode_with_video(plan, base, s, path, skills).as_dict()
             videos.append(path)
             results.append(ep)
             say(_line(len(results), episodes, ep) + f"  [video {path}]")
@@ -126,12 +129,12 @@ def run_plan(
         if workers > 1 and len(rest) > 1:
             ctx = multiprocessing.get_context("fork")
             with ctx.Pool(workers) as pool:
-                for ep in pool.imap(_worker, [(plan_path, s) for s in rest]):
+                for ep in pool.imap(_worker, [(plan_path, s, skills) for s in rest]):
                     results.append(ep)
                     say(_line(len(results), episodes, ep))
         else:
             for s in rest:
-                ep = run_episode(plan, base, s).as_dict()
+                ep = run_episode(plan, base, s, skills=skills).as_dict()
                 results.append(ep)
                 say(_line(len(results), episodes, ep))
         for ep in results:

@@ -35,6 +35,7 @@ from gendexhand.plan.predicates import (
     hand_contact_forces,
     parse_success,
 )
+from gendexhand.plan.reward import RewardRejected
 from gendexhand.plan.schema import PlanConfig, Subtask
 from gendexhand.plan.synergy import hand_synergy
 from gendexhand.sim.bounds import collision_bounds
@@ -140,6 +141,34 @@ def snapshot(scene: Scene, action: np.ndarray, t: float, goal: Mapping[str, floa
     }
 
 
+def observe(scene: Scene, active: np.ndarray) -> np.ndarray:
+    """The observation vector of the module docstring, for the current state of ``scene``."""
+    m, d = scene.model, scene.data
+    robot = scene.robot
+    palm_pos, palm_rot = robot.palm_pose(d)
+    parts = [d.qpos[robot.qpos_adr], d.qvel[[m.jnt_dofadr[j] for j in robot.joints]],
+             palm_pos, palm_rot[:, :2].T.ravel()]  # fmt: skip
+    for tip in robot.fingertips(d).values():
+        parts.append(palm_rot.T @ (tip - palm_pos))
+    vel = np.zeros(6)
+    for h in scene.objects.values():
+        mujoco.mj_objectVelocity(m, d, mujoco.mjtObj.mjOBJ_BODY, h.body, vel, 0)
+        parts += [palm_rot.T @ (d.xpos[h.body] - palm_pos), palm_rot.T @ vel[3:],
+                  d.xquat[h.body], vel[:3]]  # fmt: skip
+        parts += [np.array([float(d.qpos[a]) for a in h.joints.values()])]
+    parts.append(d.ctrl[active])
+    return np.concatenate([np.ravel(p) for p in parts]).astype(np.float32)
+
+
+def apply_action(scene: Scene, active: np.ndarray, action: np.ndarray) -> None:
+    """Move the active actuators' targets by ``action`` (each in [-1, 1]) × ``ACTION_SCALE`` of
+    their range, within the range; the other targets stay."""
+    m, d = scene.model, scene.data
+    lo, hi = m.actuator_ctrlrange[active].T
+    a = np.clip(np.asarray(action, dtype=float), -1.0, 1.0)
+    d.ctrl[active] = np.clip(d.ctrl[active] + ACTION_SCALE * a * (hi - lo), lo, hi)
+
+
 class SubtaskEnv(gym.Env):
     """One rl subtask as a Gymnasium environment (see the module docstring)."""
 
@@ -171,14 +200,13 @@ class SubtaskEnv(gym.Env):
         scene = self._scene(self.starts[0].seed)
         self.scene = scene
         self.active = scene.robot.group_actuators(self.sub.rl.groups)
-        lo, hi = scene.model.actuator_ctrlrange[self.active].T
-        self._lo, self._hi, self._span = lo, hi, hi - lo
         self.action_space = gym.spaces.Box(-1.0, 1.0, (len(self.active),), np.float32)
         self._load(self.starts[0])
         obs = self._obs()
         self.observation_space = gym.spaces.Box(-np.inf, np.inf, obs.shape, np.float32)
         self.success = parse_success(self.sub.success, scene)
         self.steps = 0
+        self.rejections = 0
         self.step_seconds = 0.0
         self.physics_seconds = 0.0
 
@@ -228,42 +256,32 @@ class SubtaskEnv(gym.Env):
 
     # ------------------------------------------------------------------ stepping
     def _obs(self) -> np.ndarray:
-        scene = self.scene
-        m, d = scene.model, scene.data
-        robot = scene.robot
-        palm_pos, palm_rot = robot.palm_pose(d)
-        parts = [d.qpos[robot.qpos_adr], d.qvel[[m.jnt_dofadr[j] for j in robot.joints]],
-                 palm_pos, palm_rot[:, :2].T.ravel()]  # fmt: skip
-        for tip in robot.fingertips(d).values():
-            parts.append(palm_rot.T @ (tip - palm_pos))
-        vel = np.zeros(6)
-        for h in scene.objects.values():
-            mujoco.mj_objectVelocity(m, d, mujoco.mjtObj.mjOBJ_BODY, h.body, vel, 0)
-            parts += [palm_rot.T @ (d.xpos[h.body] - palm_pos), palm_rot.T @ vel[3:],
-                      d.xquat[h.body], vel[:3]]  # fmt: skip
-            parts += [np.array([float(d.qpos[a]) for a in h.joints.values()])]
-        parts.append(d.ctrl[self.active])
-        return np.concatenate([np.ravel(p) for p in parts]).astype(np.float32)
+        return observe(self.scene, self.active)
 
     def step(self, action: np.ndarray) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
         t0 = time.perf_counter()
         scene = self.scene
         a = np.clip(np.asarray(action, dtype=float), -1.0, 1.0)
         d = scene.data
-        target = np.clip(d.ctrl[self.active] + ACTION_SCALE * a * self._span, self._lo, self._hi)
-        d.ctrl[self.active] = target
+        apply_action(scene, self.active, a)
         p0 = time.perf_counter()
         mujoco.mj_step(scene.model, d, nstep=scene.physics.substeps)
         self.physics_seconds += time.perf_counter() - p0
         self.t += 1
         self.steps += 1
-        terms = dict(self.reward_fn(snapshot(scene, a, self.t * scene.physics.control_dt, {})))
+        info: dict[str, Any] = {}
+        try:
+            terms = dict(self.reward_fn(snapshot(scene, a, self.t * scene.physics.control_dt, {})))
+        except RewardRejected as exc:  # recorded; the step earns nothing
+            terms = {}
+            info["reward_rejected"] = str(exc)
+            self.rejections += 1
         reward = float(sum(self.weights.get(k, 0.0) * v for k, v in terms.items()))
         success = bool(self.success(self.ctx))
         truncated = self.t >= self.horizon and not success
         self._last_action = a
         self.step_seconds += time.perf_counter() - t0
-        info = {"terms": terms, "is_success": success}
+        info.update({"terms": terms, "is_success": success})
         return self._obs(), reward, success, truncated, info
 
     def overhead(self) -> float:

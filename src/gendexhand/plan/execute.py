@@ -115,6 +115,8 @@ class Episode:
     planning_s: float = 0.0
     grasp_s: float = 0.0
     on_step: Callable[[], None] | None = None
+    skills: Path | None = None
+    """Where trained policies live (``<run>/skills``), for rl subtasks."""
 
 
 def load_plan(path: Path) -> tuple[PlanConfig, SceneConfig]:
@@ -427,6 +429,31 @@ def scripted(ep: Episode, spec: ScriptedSpec) -> int:
     return spec.steps
 
 
+def _rl(ep: Episode, sub: Subtask, success: Success, ctx: PredicateContext) -> int:
+    """Run the subtask's trained policy until its predicate holds or its horizon ends."""
+    from gendexhand.plan.env import apply_action, observe
+    from gendexhand.plan.train import load_policy
+
+    assert sub.rl is not None
+    folder = None if ep.skills is None else ep.skills / sub.name
+    if folder is None or not (folder / "policy.zip").is_file():
+        raise SubtaskError(
+            f"rl: no trained policy for {sub.name!r} (train it: gendexhand train RUN_DIR "
+            f"--subtask {sub.name})"
+        )
+    act = load_policy(folder)
+    scene = ep.scene
+    active = scene.robot.group_actuators(sub.rl.groups)
+    for _ in range(sub.rl.horizon):
+        apply_action(scene, active, act(observe(scene, active)))
+        ep.loop.step(scene.data.ctrl)
+        if ep.on_step is not None:
+            ep.on_step()
+        if success(ctx):
+            break
+    return sub.rl.horizon
+
+
 def run_subtask(
     ep: Episode, sub: Subtask, success: Success, ctx: PredicateContext
 ) -> SubtaskResult:
@@ -439,7 +466,7 @@ def run_subtask(
         elif sub.scripted is not None:
             scripted(ep, sub.scripted)
         else:
-            raise SubtaskError("rl: no trained policy for this subtask yet (`policy` is empty)")
+            _rl(ep, sub, success, ctx)
         if success(ctx):
             result.success = True
         else:
@@ -460,12 +487,14 @@ def run_episode(
     base: SceneConfig,
     seed: int,
     on_step: Callable[[Scene], None] | None = None,
+    skills: Path | None = None,
 ) -> EpisodeResult:
-    """One episode from the randomised initial state of ``seed``."""
+    """One episode from the randomised initial state of ``seed``; rl subtasks use the policies
+    in ``skills/<subtask>/``."""
     config = randomized_scene(plan, base, seed)
     scene = build_scene(config)
     loop = ControlLoop(scene)
-    ep = Episode(scene, loop, seed, hand_synergy(scene.robot, scene.data))
+    ep = Episode(scene, loop, seed, hand_synergy(scene.robot, scene.data), skills=skills)
     if on_step is not None:
         ep.on_step = lambda: on_step(scene)
     ctx = PredicateContext.capture(scene)

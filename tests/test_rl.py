@@ -1,0 +1,111 @@
+"""RL subtasks: the environment, sandboxed rewards in it, a short PPO run, and its policy in the
+chain. Budgets here are tiny: they prove the plumbing, not the learning (see benchmarks/)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gendexhand.cli.main import main
+from gendexhand.examples import task_plans
+from gendexhand.plan.env import SubtaskEnv, collect_start_states, snapshot
+from gendexhand.plan.execute import load_plan, run_episode
+from gendexhand.plan.reward import compile_reward
+from gendexhand.plan.train import SandboxedReward
+
+PLAN = task_plans(learned=True)["pick_bottle_rl"]
+
+
+@pytest.fixture(scope="module")
+def starts() -> list:  # type: ignore[type-arg]
+    plan, base = load_plan(PLAN)
+    return collect_start_states(plan, base, "grasp", 2)
+
+
+def test_env_spaces_steps_and_the_plans_reward(starts: list) -> None:  # type: ignore[type-arg]
+    plan, base = load_plan(PLAN)
+    rl = plan.subtasks[2].rl
+    assert rl is not None
+    env = SubtaskEnv(plan, base, "grasp", starts, compile_reward(rl.reward), rl.weights, seed=0)
+    obs, _ = env.reset(seed=0)
+    assert env.observation_space.shape == obs.shape and obs.dtype == np.float32
+    assert env.action_space.shape == (18,)  # thumb 5 + index 3 + middle 3 + ring 3 + little 4
+    frozen = np.setdiff1d(np.arange(env.scene.model.nu), env.active)
+    before = env.scene.data.ctrl[frozen].copy()
+    total = 0.0
+    for _ in range(40):  # close the hand: every active target moves towards its range end
+        obs, reward, terminated, _, info = env.step(np.ones(18, dtype=np.float32))
+        total += reward
+        assert set(info["terms"]) == {"reach", "thumb", "fingers", "held", "upright"}
+        if terminated:
+            break
+    np.testing.assert_array_equal(env.scene.data.ctrl[frozen], before)  # frozen stay frozen
+    assert terminated and info["is_success"]  # the scripted close works, so this must too
+    assert np.isfinite(total)
+    assert env.overhead() < 2.0  # measured on its own in benchmarks; generous bound here
+
+
+def test_a_rejected_reward_is_recorded_and_the_episode_goes_on(starts: list) -> None:  # type: ignore[type-arg]
+    plan, base = load_plan(PLAN)
+    code = "def reward(state):\n    return {'boom': 1.0 / (state.t - state.t)}\n"
+    env = SubtaskEnv(plan, base, "grasp", starts, SandboxedReward(code), {"boom": 1.0}, seed=0)
+    env.reset(seed=0)
+    _, reward, _, _, info = env.step(np.zeros(18, dtype=np.float32))
+    assert reward == 0.0 and "ZeroDivisionError" in info["reward_rejected"]
+    _, _, _, _, info = env.step(np.zeros(18, dtype=np.float32))  # the worker was restarted
+    assert "ZeroDivisionError" in info["reward_rejected"] and env.rejections == 2
+    env.reward_fn.close()  # type: ignore[attr-defined]
+
+
+def test_snapshot_matches_the_reward_state_format(starts: list) -> None:  # type: ignore[type-arg]
+    plan, base = load_plan(PLAN)
+    env = SubtaskEnv(plan, base, "grasp", starts, lambda s: {}, {}, seed=0)
+    env.reset(seed=0)
+    snap = snapshot(env.scene, np.zeros(18), 0.0, {})
+    fn = compile_reward(
+        "def reward(state):\n"
+        "    b = state.objects.bottle\n"
+        "    return {'h': b.bottom - state.table_height, 'n': len(state.tips),\n"
+        "            'z': float(state.palm.rot[2, 2]), 'c': state.contacts.bottle.thumb}\n"
+    )
+    terms = fn(snap)
+    assert abs(terms["h"]) < 0.01 and terms["n"] == 5 and terms["c"] >= 0.0
+
+
+def test_train_then_eval_through_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = tmp_path / "run"
+    args = ["train", str(run), "--plan", str(PLAN), "--steps", "128", "--envs", "1",
+            "--no-progress"]  # fmt: skip
+    from gendexhand.plan import train as train_module
+
+    small = train_module.TrainSettings(
+        steps=128, envs=1, eval_every=64, eval_episodes=2, start_states=2, n_steps=64,
+        batch_size=64,
+    )  # fmt: skip
+    original = train_module.TrainSettings
+    train_module.TrainSettings = lambda **kw: small  # type: ignore[assignment,misc]
+    try:
+        assert main(args) == 0
+    finally:
+        train_module.TrainSettings = original  # type: ignore[misc]
+    out = capsys.readouterr().out
+    assert "grasp: best success" in out
+    folder = run / "skills" / "grasp"
+    for name in ("policy.zip", "vecnormalize.pkl", "curve.csv", "starts.npz", "eval.json"):
+        assert (folder / name).is_file(), name
+    header = (folder / "curve.csv").read_text().splitlines()[0].split(",")
+    assert {"steps", "success_rate", "term_reach", "term_held"} <= set(header)
+    assert json.loads((folder / "eval.json").read_text())["steps"] >= 128
+    # the chain now runs the policy for the rl subtask (whatever its skill after 128 steps)
+    plan, base = load_plan(run / "plan.yaml")
+    result = run_episode(plan, base, seed=5, skills=run / "skills")
+    names = [s.name for s in result.subtasks]
+    assert names[:3] == ["reach", "approach", "grasp"]
+    assert "no trained policy" not in result.subtasks[2].reason
+    assert main(["eval", str(run), "--episodes", "1"]) == 0
+    assert (run / "eval" / "summary.json").is_file()
