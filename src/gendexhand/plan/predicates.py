@@ -30,6 +30,7 @@ palm, even in a scene with an object of that name.
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import math
 from collections.abc import Callable, Sequence
@@ -214,15 +215,22 @@ def hand_parts(scene: Scene) -> dict[int, str]:
     the palm body, or a descendant of one of those (walking up, the first such body decides).
     Every other hand body — the palm body, the bodies above it up to the hand root, and bodies
     shared by the chains of several fingers — is ``"palm"``. Arm links are not hand bodies.
+    The map is computed once per model (it is read at every step of an rl subtask).
     """
-    m = scene.model
     layout = scene.robot.layout
-    root, palm = layout.hand_root, layout.palm_body
+    tips = tuple((t.finger, t.body) for t in layout.fingertips)
+    return _hand_parts(scene.model, layout.hand_root, layout.palm_body, tips)
+
+
+@functools.lru_cache(maxsize=32)
+def _hand_parts(
+    m: mujoco.MjModel, root: int, palm: int, tips: tuple[tuple[str, int], ...]
+) -> dict[int, str]:
     owners: dict[int, set[str]] = {}
-    for tip in layout.fingertips:
-        b = tip.body
+    for finger, tip_body in tips:
+        b = tip_body
         while b > 0 and b not in (palm, root):
-            owners.setdefault(b, set()).add(tip.finger)
+            owners.setdefault(b, set()).add(finger)
             b = int(m.body_parentid[b])
     out: dict[int, str] = {}
     for body in range(1, m.nbody):
