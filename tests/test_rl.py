@@ -14,6 +14,7 @@ from gendexhand.examples import task_plans
 from gendexhand.plan.env import SubtaskEnv, collect_start_states, snapshot
 from gendexhand.plan.execute import load_plan, run_episode
 from gendexhand.plan.reward import compile_reward
+from gendexhand.plan.schema import PlanConfig
 from gendexhand.plan.train import SandboxedReward
 
 PLAN = task_plans(learned=True)["pick_bottle_rl"]
@@ -25,19 +26,28 @@ def starts() -> list:  # type: ignore[type-arg]
     return collect_start_states(plan, base, "grasp", 2)
 
 
-def test_env_spaces_steps_and_the_plans_reward(starts: list) -> None:  # type: ignore[type-arg]
+@pytest.mark.parametrize(("mode", "size"), [("group_synergy", 5), ("actuators", 18)])
+def test_env_spaces_steps_and_the_plans_reward(
+    starts: list,  # type: ignore[type-arg]
+    mode: str,
+    size: int,
+) -> None:
     plan, base = load_plan(PLAN)
+    data = plan.model_dump()
+    data["subtasks"][2]["rl"]["action"] = mode
+    plan = PlanConfig.model_validate(data)
     rl = plan.subtasks[2].rl
     assert rl is not None
     env = SubtaskEnv(plan, base, "grasp", starts, compile_reward(rl.reward), rl.weights, seed=0)
     obs, _ = env.reset(seed=0)
     assert env.observation_space.shape == obs.shape and obs.dtype == np.float32
-    assert env.action_space.shape == (18,)  # thumb 5 + index 3 + middle 3 + ring 3 + little 4
+    # actuators: thumb 5 + index 3 + middle 3 + ring 3 + little 4; synergy: one per group
+    assert env.action_space.shape == (size,)
     frozen = np.setdiff1d(np.arange(env.scene.model.nu), env.active)
     before = env.scene.data.ctrl[frozen].copy()
     total = 0.0
     for _ in range(40):  # close the hand: every active target moves towards its range end
-        obs, reward, terminated, _, info = env.step(np.ones(18, dtype=np.float32))
+        obs, reward, terminated, _, info = env.step(np.ones(size, dtype=np.float32))
         total += reward
         assert set(info["terms"]) == {"reach", "thumb", "fingers", "held", "upright"}
         if terminated:
@@ -53,9 +63,9 @@ def test_a_rejected_reward_is_recorded_and_the_episode_goes_on(starts: list) -> 
     code = "def reward(state):\n    return {'boom': 1.0 / (state.t - state.t)}\n"
     env = SubtaskEnv(plan, base, "grasp", starts, SandboxedReward(code), {"boom": 1.0}, seed=0)
     env.reset(seed=0)
-    _, reward, _, _, info = env.step(np.zeros(18, dtype=np.float32))
+    _, reward, _, _, info = env.step(np.zeros(5, dtype=np.float32))
     assert reward == 0.0 and "ZeroDivisionError" in info["reward_rejected"]
-    _, _, _, _, info = env.step(np.zeros(18, dtype=np.float32))  # the worker was restarted
+    _, _, _, _, info = env.step(np.zeros(5, dtype=np.float32))  # the worker was restarted
     assert "ZeroDivisionError" in info["reward_rejected"] and env.rejections == 2
     env.reward_fn.close()  # type: ignore[attr-defined]
 
@@ -64,7 +74,7 @@ def test_snapshot_matches_the_reward_state_format(starts: list) -> None:  # type
     plan, base = load_plan(PLAN)
     env = SubtaskEnv(plan, base, "grasp", starts, lambda s: {}, {}, seed=0)
     env.reset(seed=0)
-    snap = snapshot(env.scene, np.zeros(18), 0.0, {})
+    snap = snapshot(env.scene, np.zeros(5), 0.0, {})
     fn = compile_reward(
         "def reward(state):\n"
         "    b = state.objects.bottle\n"

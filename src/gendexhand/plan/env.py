@@ -37,7 +37,7 @@ from gendexhand.plan.predicates import (
 )
 from gendexhand.plan.reward import RewardRejected
 from gendexhand.plan.schema import PlanConfig, Subtask
-from gendexhand.plan.synergy import hand_synergy
+from gendexhand.plan.synergy import Synergy, hand_synergy
 from gendexhand.sim.bounds import collision_bounds
 from gendexhand.sim.control import ControlLoop
 from gendexhand.sim.scene import STATE_SIG, Scene, build_scene
@@ -169,6 +169,62 @@ def apply_action(scene: Scene, active: np.ndarray, action: np.ndarray) -> None:
     d.ctrl[active] = np.clip(d.ctrl[active] + ACTION_SCALE * a * (hi - lo), lo, hi)
 
 
+SYNERGY_STEP = 0.08
+"""Largest change of a group's closure (0 open … 1 closed) per control step."""
+
+
+class ActionMap:
+    """Turns policy actions into actuator targets for an rl subtask.
+
+    ``actuators``: one action per active actuator, a target increment (:func:`apply_action`).
+    ``group_synergy``: one action per active hand group, an increment of that group's closure
+    s ∈ [0, 1]; the group's actuators go to ``open + s·(closed − open)`` of the hand synergy.
+    """
+
+    def __init__(
+        self, scene: Scene, groups: Sequence[str], mode: str, synergy: Synergy | None = None
+    ) -> None:
+        self.mode = mode
+        self.active = scene.robot.group_actuators(groups)
+        if mode == "actuators":
+            self.size = len(self.active)
+            return
+        synergy = synergy or hand_synergy(scene.robot, scene.data)
+        index = {int(a): k for k, a in enumerate(synergy.actuators)}
+        self.members: list[np.ndarray] = []
+        for g in groups:
+            acts = [int(a) for a in scene.robot.group(g).actuators]
+            if any(a not in index for a in acts):
+                raise ConfigError(f"group_synergy actions need hand groups; {g!r} is not one")
+            self.members.append(np.array([index[a] for a in acts], dtype=int))
+        self.synergy = synergy
+        self.size = len(groups)
+        self.closure = np.zeros(self.size)
+
+    def reset(self, scene: Scene) -> None:
+        """Read each group's closure back from the current targets."""
+        if self.mode == "actuators":
+            return
+        syn = self.synergy
+        now = scene.data.ctrl[syn.actuators]
+        span = syn.closed - syn.open
+        for k, idx in enumerate(self.members):
+            moving = idx[np.abs(span[idx]) > 1e-6]
+            frac = (now[moving] - syn.open[moving]) / span[moving] if len(moving) else [0.0]
+            self.closure[k] = float(np.clip(np.mean(frac), 0.0, 1.0))
+
+    def apply(self, scene: Scene, action: np.ndarray) -> None:
+        a = np.clip(np.asarray(action, dtype=float), -1.0, 1.0)
+        if self.mode == "actuators":
+            apply_action(scene, self.active, a)
+            return
+        syn = self.synergy
+        self.closure = np.clip(self.closure + SYNERGY_STEP * a, 0.0, 1.0)
+        for k, idx in enumerate(self.members):
+            targets = syn.open[idx] + self.closure[k] * (syn.closed[idx] - syn.open[idx])
+            scene.data.ctrl[syn.actuators[idx]] = targets
+
+
 class SubtaskEnv(gym.Env):
     """One rl subtask as a Gymnasium environment (see the module docstring)."""
 
@@ -199,8 +255,9 @@ class SubtaskEnv(gym.Env):
         self._rng = np.random.default_rng(seed)
         scene = self._scene(self.starts[0].seed)
         self.scene = scene
-        self.active = scene.robot.group_actuators(self.sub.rl.groups)
-        self.action_space = gym.spaces.Box(-1.0, 1.0, (len(self.active),), np.float32)
+        self.actions = ActionMap(scene, self.sub.rl.groups, self.sub.rl.action)
+        self.active = self.actions.active
+        self.action_space = gym.spaces.Box(-1.0, 1.0, (self.actions.size,), np.float32)
         self._load(self.starts[0])
         obs = self._obs()
         self.observation_space = gym.spaces.Box(-np.inf, np.inf, obs.shape, np.float32)
@@ -251,7 +308,8 @@ class SubtaskEnv(gym.Env):
             self._rng = np.random.default_rng(seed)
         self._load(self.starts[int(self._rng.integers(len(self.starts)))])
         self.success = parse_success(self.sub.success, self.scene)
-        self._last_action = np.zeros(len(self.active))
+        self._last_action = np.zeros(self.actions.size)
+        self.actions.reset(self.scene)
         return self._obs(), {}
 
     # ------------------------------------------------------------------ stepping
@@ -263,7 +321,7 @@ class SubtaskEnv(gym.Env):
         scene = self.scene
         a = np.clip(np.asarray(action, dtype=float), -1.0, 1.0)
         d = scene.data
-        apply_action(scene, self.active, a)
+        self.actions.apply(scene, a)
         p0 = time.perf_counter()
         mujoco.mj_step(scene.model, d, nstep=scene.physics.substeps)
         self.physics_seconds += time.perf_counter() - p0
@@ -278,6 +336,8 @@ class SubtaskEnv(gym.Env):
             self.rejections += 1
         reward = float(sum(self.weights.get(k, 0.0) * v for k, v in terms.items()))
         success = bool(self.success(self.ctx))
+        if success:
+            reward += self.sub.rl.success_bonus  # type: ignore[union-attr]
         truncated = self.t >= self.horizon and not success
         self._last_action = a
         self.step_seconds += time.perf_counter() - t0

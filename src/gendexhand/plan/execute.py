@@ -431,7 +431,7 @@ def scripted(ep: Episode, spec: ScriptedSpec) -> int:
 
 def _rl(ep: Episode, sub: Subtask, success: Success, ctx: PredicateContext) -> int:
     """Run the subtask's trained policy until its predicate holds or its horizon ends."""
-    from gendexhand.plan.env import apply_action, observe
+    from gendexhand.plan.env import ActionMap, observe
     from gendexhand.plan.train import load_policy
 
     assert sub.rl is not None
@@ -443,9 +443,10 @@ def _rl(ep: Episode, sub: Subtask, success: Success, ctx: PredicateContext) -> i
         )
     act = load_policy(folder)
     scene = ep.scene
-    active = scene.robot.group_actuators(sub.rl.groups)
+    actions = ActionMap(scene, sub.rl.groups, sub.rl.action, ep.synergy)
+    actions.reset(scene)
     for _ in range(sub.rl.horizon):
-        apply_action(scene, active, act(observe(scene, active)))
+        actions.apply(scene, act(observe(scene, actions.active)))
         ep.loop.step(scene.data.ctrl)
         if ep.on_step is not None:
             ep.on_step()

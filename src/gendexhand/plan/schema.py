@@ -91,6 +91,17 @@ class RLSpec(_Strict):
         default_factory=dict, description="Weight of each reward term; unweighted terms count 0."
     )
     horizon: int = Field(default=50, ge=1, description="Control steps per attempt.")
+    success_bonus: float = Field(
+        default=10.0,
+        description="Reward added on the step the success predicate first holds (the episode "
+        "ends there, so without it per-step rewards would teach the policy to avoid success).",
+    )
+    action: Literal["actuators", "group_synergy"] = Field(
+        default="actuators",
+        description="actuators: one action per active actuator (target increments); "
+        "group_synergy: one per active hand group, moving the group along the hand's "
+        "open-to-closed synergy (fewer dimensions, faster to learn).",
+    )
     policy: str | None = Field(default=None, description="Trained policy file, once there is one.")
 
 
