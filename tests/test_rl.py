@@ -119,3 +119,20 @@ def test_train_then_eval_through_the_cli(
     assert "no trained policy" not in result.subtasks[2].reason
     assert main(["eval", str(run), "--episodes", "1"]) == 0
     assert (run / "eval" / "summary.json").is_file()
+
+
+def test_collect_keeps_successful_episodes_with_their_steps(tmp_path: Path) -> None:
+    from gendexhand.plan.collect import collect
+
+    plan = task_plans()["pick_bottle"]
+    res = collect(plan, tmp_path, successes=1, seed=0)
+    assert res.successes == 1 and res.attempts >= 1
+    (episode,) = sorted(tmp_path.glob("episode_*.npz"))
+    with np.load(episode) as z:
+        steps = len(z["subtask"])
+        assert z["action"].shape[0] == z["qpos"].shape[0] == z["qvel"].shape[0] == steps
+        assert list(z["subtasks"]) == ["reach", "approach", "close", "lift"]
+        assert list(np.unique(z["subtask"])) == [0, 1, 2, 3]  # every subtask left its steps
+    summary = json.loads((tmp_path / "collect.json").read_text())
+    assert summary["successes"] == 1 and summary["control_steps_per_success"] == steps
+    assert not list(tmp_path.glob(".*tmp*"))

@@ -302,3 +302,20 @@ def evaluate_run(run: Path, *, episodes: int, video: bool, workers: int, seed: i
         video=run / "eval" / "video" if video else None, video_episodes=3, workers=workers,
         force=False, skills=run / "skills",
     )  # fmt: skip
+
+
+def collect_run(run: Path, *, successes: int, workers: int, seed: int) -> int:
+    from gendexhand.plan.collect import collect
+
+    plan_path = _run_plan_path(run, None)
+    skills = run / "skills"
+    res = collect(
+        plan_path, run / "episodes", successes, skills=skills if skills.is_dir() else None,
+        seed=seed, workers=workers, progress=print,
+    )  # fmt: skip
+    print(
+        f"{res.successes}/{res.attempts} episodes succeeded "
+        f"({100 * res.successes / max(1, res.attempts):.0f} %); "
+        f"{res.steps_per_success:.0f} control steps per success; episodes in {res.folder}"
+    )
+    return 0

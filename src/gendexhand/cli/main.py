@@ -114,6 +114,15 @@ def _eval(args: argparse.Namespace) -> int:
     )
 
 
+def _collect(args: argparse.Namespace) -> int:
+    _gl()
+    from gendexhand.cli import commands
+
+    return commands.collect_run(
+        args.run, successes=args.successes, workers=args.workers, seed=args.seed
+    )
+
+
 def _demo(args: argparse.Namespace) -> int:
     _gl()
     from gendexhand.cli import commands
@@ -319,6 +328,18 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--workers", type=int, default=1)
     ev.add_argument("--seed", type=int, default=1000, help="first seed (default: unseen ones)")
     ev.set_defaults(func=_eval)
+
+    co = verbs.add_parser(
+        "collect", help="roll out a run's chain until N episodes succeed; keep those",
+        description="Run RUN_DIR/plan.yaml (with RUN_DIR/skills) on new seeds until N episodes "
+        "succeed; each is written to RUN_DIR/episodes/episode_<seed>.npz (actions, states, "
+        "subtask index per control step); counts in RUN_DIR/episodes/collect.json.",
+    )  # fmt: skip
+    co.add_argument("run", type=Path)
+    co.add_argument("--successes", type=int, default=1000)
+    co.add_argument("--workers", type=int, default=2)
+    co.add_argument("--seed", type=int, default=100_000, help="first seed (default: unseen ones)")
+    co.set_defaults(func=_collect)
     return parser
 
 

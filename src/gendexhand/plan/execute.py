@@ -117,6 +117,8 @@ class Episode:
     on_step: Callable[[], None] | None = None
     skills: Path | None = None
     """Where trained policies live (``<run>/skills``), for rl subtasks."""
+    subtask: int = 0
+    """Index of the subtask running now."""
 
 
 def load_plan(path: Path) -> tuple[PlanConfig, SceneConfig]:
@@ -489,6 +491,7 @@ def run_episode(
     seed: int,
     on_step: Callable[[Scene], None] | None = None,
     skills: Path | None = None,
+    recorder: Callable[[Scene, int], None] | None = None,
 ) -> EpisodeResult:
     """One episode from the randomised initial state of ``seed``; rl subtasks use the policies
     in ``skills/<subtask>/``."""
@@ -496,11 +499,19 @@ def run_episode(
     scene = build_scene(config)
     loop = ControlLoop(scene)
     ep = Episode(scene, loop, seed, hand_synergy(scene.robot, scene.data), skills=skills)
-    if on_step is not None:
-        ep.on_step = lambda: on_step(scene)
+    if on_step is not None or recorder is not None:
+
+        def step_hook() -> None:
+            if on_step is not None:
+                on_step(scene)
+            if recorder is not None:
+                recorder(scene, ep.subtask)
+
+        ep.on_step = step_hook
     ctx = PredicateContext.capture(scene)
     results = []
-    for sub in plan.subtasks:
+    for k, sub in enumerate(plan.subtasks):
+        ep.subtask = k
         success = parse_success(sub.success, scene)
         res = run_subtask(ep, sub, success, ctx)
         results.append(res)
