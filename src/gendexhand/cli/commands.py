@@ -169,12 +169,56 @@ def demo(out: Path) -> int:
         )
         print(f"[{k}/{len(plans)}] {name}: {chain}")
         videos += result.videos
+    learned = _demo_learned(out)
     print("\nresults:")
     for s in sheets:
         print(f"  {s}")
     for v in videos:
         print(f"  {v}")
+    for line in learned:
+        print(f"  {line}")
     return 0
+
+
+def _demo_learned(out: Path) -> list[str]:
+    """Train the learned grasp of pick_bottle_rl, evaluate the chain, collect a few episodes."""
+    from gendexhand.examples import task_plans
+    from gendexhand.plan.batch import run_plan
+    from gendexhand.plan.collect import collect
+    from gendexhand.plan.execute import load_plan
+    from gendexhand.plan.train import TrainSettings, train_subtask
+
+    plan_path = task_plans(learned=True)["pick_bottle_rl"]
+    run = out / "pick_bottle_rl"
+    plan, base = load_plan(plan_path)
+    print("\npick_bottle_rl: learning the grasp with PPO (reach and approach are planned):")
+    t0 = time.perf_counter()
+    res = train_subtask(
+        plan, base, "grasp", run / "skills" / "grasp",
+        TrainSettings(steps=30_000, envs=2, target=0.9, eval_every=5_000, eval_episodes=20,
+                      start_states=16),
+        progress=lambda m: print(f"  {m}"),
+    )  # fmt: skip
+    print(
+        f"  grasp: {res.success_rate:.0%} after {res.steps} control steps "
+        f"({time.perf_counter() - t0:.0f} s)"
+    )
+    ev = run_plan(
+        plan_path, 20, seed=1000, run_dir=run / "eval", video_dir=run / "eval" / "video",
+        video_episodes=1, workers=2, force=True, skills=run / "skills", progress=lambda m: None,
+    )  # fmt: skip
+    rate = ev.summary["success_rate"]
+    print(f"  whole chain on 20 new episodes: {100 * float(rate):.0f} % succeeded")  # type: ignore[arg-type]
+    got = collect(plan_path, run / "episodes", 10, skills=run / "skills", seed=100_000, workers=2)
+    print(
+        f"  collected {got.successes} successful episodes of {got.attempts} "
+        f"({got.steps_per_success:.0f} control steps per success)"
+    )
+    return [
+        str(run / "skills" / "grasp" / "curve.csv"),
+        *(str(v) for v in ev.videos),
+        str(run / "episodes"),
+    ]
 
 
 def execute_plan(

@@ -1,0 +1,58 @@
+"""RL environment step cost: wall time of ``SubtaskEnv.step`` over its physics (``mj_step``).
+
+Run: ``.venv/bin/python benchmarks/bench_env.py`` (pick_bottle_rl's grasp subtask, random
+actions). Reports steps per second and the overhead ratio with no reward code, with the reward
+compiled in-process, and with the reward in its sandboxed worker process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from gendexhand.sim.gl import select_gl_backend
+
+select_gl_backend()
+
+import numpy as np  # noqa: E402
+
+from gendexhand.examples import task_plans  # noqa: E402
+from gendexhand.plan.env import SubtaskEnv, collect_start_states  # noqa: E402
+from gendexhand.plan.execute import load_plan  # noqa: E402
+from gendexhand.plan.reward import compile_reward  # noqa: E402
+from gendexhand.plan.train import SandboxedReward  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--steps", type=int, default=1000)
+    args = parser.parse_args()
+    plan, base = load_plan(task_plans(learned=True)["pick_bottle_rl"])
+    rl = plan.subtasks[2].rl
+    assert rl is not None
+    starts = collect_start_states(plan, base, "grasp", 4)
+    print("| reward | env steps/s | step / physics |")
+    print("|---|---|---|")
+    for label, fn in (
+        ("none", lambda s: {}),
+        ("compiled in-process", compile_reward(rl.reward)),
+        ("sandboxed worker", SandboxedReward(rl.reward)),
+    ):
+        env = SubtaskEnv(plan, base, "grasp", starts, fn, rl.weights, seed=0)
+        env.reset(seed=0)
+        for s in {s.seed for s in starts}:  # build every scene before timing
+            env._scene(s)
+        env.step(np.zeros(env.action_space.shape))
+        env.step_seconds = env.physics_seconds = 0.0
+        rng = np.random.default_rng(0)
+        t0 = time.perf_counter()
+        for _ in range(args.steps):
+            _, _, done, cut, _ = env.step(rng.uniform(-1, 1, env.action_space.shape))
+            if done or cut:
+                env.reset()
+        rate = args.steps / (time.perf_counter() - t0)
+        print(f"| {label} | {rate:,.0f} | {env.overhead():.2f}× |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
