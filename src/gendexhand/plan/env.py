@@ -44,6 +44,8 @@ from gendexhand.sim.scene import STATE_SIG, Scene, build_scene
 
 ACTION_SCALE = 0.05
 """Largest change of an active target per control step, as a fraction of its range."""
+MAX_STEP = 0.05
+"""…and at most this (rad or m) per control step: 1.25 rad/s for the arm's wide joints."""
 
 Snapshot = dict[str, Any]
 RewardFn = Callable[[Snapshot], Mapping[str, float]]
@@ -162,11 +164,12 @@ def observe(scene: Scene, active: np.ndarray) -> np.ndarray:
 
 def apply_action(scene: Scene, active: np.ndarray, action: np.ndarray) -> None:
     """Move the active actuators' targets by ``action`` (each in [-1, 1]) × ``ACTION_SCALE`` of
-    their range, within the range; the other targets stay."""
+    their range, at most ``MAX_STEP`` per control step, within the range; the others stay."""
     m, d = scene.model, scene.data
     lo, hi = m.actuator_ctrlrange[active].T
     a = np.clip(np.asarray(action, dtype=float), -1.0, 1.0)
-    d.ctrl[active] = np.clip(d.ctrl[active] + ACTION_SCALE * a * (hi - lo), lo, hi)
+    step = np.minimum(ACTION_SCALE * (hi - lo), MAX_STEP)
+    d.ctrl[active] = np.clip(d.ctrl[active] + a * step, lo, hi)
 
 
 SYNERGY_STEP = 0.08
