@@ -48,6 +48,16 @@ def run_cell(task: str, config: str, seed: int, budget: int, episodes: int, out:
     for sub in plan.subtasks:
         if sub.kind != "rl":
             continue
+        done = run / "skills" / sub.name / "eval.json"
+        if done.is_file():  # trained by an earlier, interrupted run of this cell: reuse it
+            prior = json.loads(done.read_text())
+            if prior["stopped_early"] or prior["steps"] >= budget:
+                print(f"  {sub.name}: reusing the policy trained for this cell", flush=True)
+                trained.append(
+                    {"subtask": sub.name, "steps": prior["steps"],
+                     "best_eval": prior["best_success_rate"]}
+                )  # fmt: skip
+                continue
         res = train_subtask(
             plan, base, sub.name, run / "skills" / sub.name,
             TrainSettings(steps=budget, envs=2, seed=seed, target=0.9, eval_every=10_000),

@@ -19,7 +19,13 @@ from pathlib import Path
 import numpy as np
 
 from gendexhand.config.scene import SceneConfig
-from gendexhand.plan.execute import EpisodeResult, Summary, load_plan, run_episode
+from gendexhand.plan.execute import (
+    EpisodeResult,
+    Summary,
+    load_plan,
+    pool_start_method,
+    run_episode,
+)
 from gendexhand.plan.schema import PlanConfig
 from gendexhand.rundir import RunDir
 
@@ -127,7 +133,7 @@ def run_plan(
             say(_line(len(results), episodes, ep) + f"  [video {path}]")
         rest = seeds[len(recorded) :]
         if workers > 1 and len(rest) > 1:
-            ctx = multiprocessing.get_context("fork")
+            ctx = multiprocessing.get_context(pool_start_method())
             with ctx.Pool(workers) as pool:
                 for ep in pool.imap(_worker, [(plan_path, s, skills) for s in rest]):
                     results.append(ep)

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from gendexhand.plan.execute import load_plan, run_episode
+from gendexhand.plan.execute import load_plan, pool_start_method, run_episode
 from gendexhand.sim.scene import Scene
 
 
@@ -79,7 +79,7 @@ def collect(
     say = progress or (lambda m: None)
     seeds = iter(range(seed, seed + limit))
     if workers > 1:
-        ctx = multiprocessing.get_context("fork")
+        ctx = multiprocessing.get_context(pool_start_method())
         with ctx.Pool(workers) as pool:
             jobs = ((plan_path, s, skills, out) for s in seeds)
             for s, ok, n in pool.imap(_one, jobs):

@@ -9,6 +9,7 @@ teleported: every motion runs through the actuators.
 from __future__ import annotations
 
 import functools
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -138,6 +139,12 @@ def load_plan(path: Path) -> tuple[PlanConfig, SceneConfig]:
     scene = load_scene(scene_path)
     validate_plan(plan, scene, str(path))
     return plan, scene
+
+
+def pool_start_method() -> str:
+    """``fork`` is fast, but a process that has run torch holds thread pools a forked child can
+    deadlock on; then worker pools must ``spawn``."""
+    return "spawn" if "torch" in sys.modules else "fork"
 
 
 @functools.cache
