@@ -22,6 +22,7 @@ import numpy as np
 
 from gendexhand.errors import GenDexHandError
 from gendexhand.sim.control import ControlLoop
+from gendexhand.sim.ik import robot_geoms
 from gendexhand.sim.scene import Scene
 
 ARM_GROUPS = ("arm",)
@@ -67,22 +68,6 @@ class Execution:
     """The joint with the largest tracking error."""
 
 
-def _robot_bodies(scene: Scene) -> set[int]:
-    m = scene.model
-    root = m.body(scene.robot.layout.hand_root).id
-    base = root
-    while m.body_parentid[base] != 0:
-        base = int(m.body_parentid[base])
-    out = set()
-    for b in range(m.nbody):
-        up = b
-        while up not in (0, base):
-            up = int(m.body_parentid[up])
-        if up == base and b != 0:
-            out.add(b)
-    return out
-
-
 class CollisionChecker:
     """Is a configuration of the planning joints free of (new) collisions?"""
 
@@ -97,8 +82,8 @@ class CollisionChecker:
         self.scene = scene
         self.model = copy.copy(scene.model)
         m = self.model
-        self.robot_bodies = _robot_bodies(scene)
-        self.robot_geom = np.array([m.geom_bodyid[g] in self.robot_bodies for g in range(m.ngeom)])
+        self.robot_geom = np.zeros(m.ngeom, dtype=bool)
+        self.robot_geom[robot_geoms(scene)] = True  # the same robot geoms IK keeps clear
         m.geom_margin[self.robot_geom] = clearance
         self.data = mujoco.MjData(m)
         self.data.qpos[:] = scene.data.qpos

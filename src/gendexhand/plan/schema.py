@@ -102,7 +102,6 @@ class RLSpec(_Strict):
         "group_synergy: one per active hand group, moving the group along the hand's "
         "open-to-closed synergy (fewer dimensions, faster to learn).",
     )
-    policy: str | None = Field(default=None, description="Trained policy file, once there is one.")
 
 
 class Subtask(_Strict):

@@ -289,15 +289,21 @@ def _write_curve(path: Path, rows: list[dict[str, float]]) -> None:
     tmp.replace(path)
 
 
-@functools.cache
 def load_policy(folder: Path) -> Callable[[np.ndarray], np.ndarray]:
-    """A function from raw observations to actions, from ``policy.zip`` and its normaliser."""
+    """A function from raw observations to actions, from ``policy.zip`` and its normaliser
+    (loaded once per file version: a retrained policy is read again)."""
+    if not (folder / "policy.zip").is_file():
+        raise ConfigError(f"no trained policy in {folder} (run `gendexhand train` first)")
+    return _load_policy(folder, (folder / "policy.zip").stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_policy(folder: Path, version: int) -> Callable[[np.ndarray], np.ndarray]:
     import pickle
 
     from stable_baselines3 import PPO
 
-    if not (folder / "policy.zip").is_file():
-        raise ConfigError(f"no trained policy in {folder} (run `gendexhand train` first)")
+    del version  # part of the cache key only
     model = PPO.load(folder / "policy.zip", device="cpu")
     with (folder / "vecnormalize.pkl").open("rb") as f:
         norm = pickle.load(f)

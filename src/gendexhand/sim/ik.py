@@ -46,7 +46,8 @@ class IKResult:
     """Empty on success; otherwise why the target was not reached."""
 
 
-def _robot_geoms(scene: Scene) -> list[int]:
+def robot_geoms(scene: Scene) -> list[int]:
+    """The robot's collision geoms (every body a robot joint moves, and the links above)."""
     m = scene.model
     robot_bodies = {int(m.jnt_bodyid[j]) for j in scene.robot.joints}
     # every body in the subtree of any robot joint body, plus their ancestors up to the root
@@ -185,15 +186,15 @@ def solve_palm_ik(
     frozen = [d for d in range(model.nv) if d not in active_dofs]
     constraints = [mink.DofFreezingTask(model, dof_indices=frozen)] if frozen else []
 
-    robot_geoms = _robot_geoms(scene)
-    env_geoms = _environment_geoms(scene, robot_geoms)
+    robot = robot_geoms(scene)
+    env_geoms = _environment_geoms(scene, robot)
     # the hand may touch the ignored objects; the arm above it may not
     hand_root = scene.robot.layout.hand_root
-    hand = [g for g in robot_geoms if _is_ancestor(model, hand_root, int(model.geom_bodyid[g]))]
-    arm = [g for g in robot_geoms if g not in set(hand)]  # empty for a floating hand
+    hand = [g for g in robot if _is_ancestor(model, hand_root, int(model.geom_bodyid[g]))]
+    arm = [g for g in robot if g not in set(hand)]  # empty for a floating hand
     skip = {g for name in ignore for g in scene.objects[name].geoms}
     hand_env = [g for g in env_geoms if g not in skip]
-    pairs = [(hand, hand_env), (arm, env_geoms)] if skip else [(robot_geoms, env_geoms)]
+    pairs = [(hand, hand_env), (arm, env_geoms)] if skip else [(robot, env_geoms)]
     pairs = [(a, b) for a, b in pairs if a and b]
     self_pairs = [(a, b) for a, b in _self_pairs(model, arm, hand) if a and b]
     limits: list[mink.Limit] = [mink.ConfigurationLimit(model)]
