@@ -12,7 +12,7 @@ from gendexhand.cli.main import main
 from gendexhand.config import parse_scene
 from gendexhand.errors import ConfigError
 from gendexhand.examples import task_plans
-from gendexhand.plan.execute import load_plan, run_episode, validate_plan
+from gendexhand.plan.execute import load_plan, randomized_scene, run_episode, validate_plan
 from gendexhand.plan.motion import (
     CollisionChecker,
     PlanningError,
@@ -226,3 +226,26 @@ def test_grasp_search_is_deterministic_per_seed() -> None:
     for c in first:
         to_axis = np.array([0.1, 0.0]) - c.pos[:2]
         assert c.rot[:2, 2] @ to_axis > 0
+
+
+def test_randomisation_moves_and_resizes_objects_per_seed() -> None:
+    plan, base = load_plan(PICK)
+    noisy = plan.model_copy(
+        update={"randomize": {"bottle": plan.randomize["bottle"].model_copy(update={"scale": 0.2})}}
+    )
+    scales = []
+    for seed in range(20):
+        cfg = randomized_scene(noisy, base, seed)
+        assert cfg == randomized_scene(noisy, base, seed)  # the same seed, the same scene
+        (bottle,) = [o for o in cfg.objects if o.instance == "bottle"]
+        assert abs(bottle.pos[0] - base.objects[0].pos[0]) <= 0.04
+        scales.append(bottle.scale)
+    assert 0.8 <= min(scales) < 0.9 and 1.1 < max(scales) <= 1.2
+    small = build_scene(randomized_scene(noisy, base, int(np.argmin(scales))))
+    large = build_scene(randomized_scene(noisy, base, int(np.argmax(scales))))
+    assert (
+        small.model.body_mass[small.objects["bottle"].body]
+        < large.model.body_mass[large.objects["bottle"].body]
+    )
+    with pytest.raises(ValueError, match="scale"):
+        PlanConfig.model_validate(_plan(randomize={"bottle": {"scale": 0.7}}))

@@ -23,7 +23,36 @@ PLAN = task_plans(learned=True)["pick_bottle_rl"]
 @pytest.fixture(scope="module")
 def starts() -> list:  # type: ignore[type-arg]
     plan, base = load_plan(PLAN)
-    return collect_start_states(plan, base, "grasp", 2)
+    return collect_start_states(plan, base, "grasp", 2, workers=2)
+
+
+def test_parallel_start_states_are_the_serial_ones(starts: list) -> None:  # type: ignore[type-arg]
+    plan, base = load_plan(PLAN)
+    (first,) = collect_start_states(plan, base, "grasp", 1)
+    assert first.seed == starts[0].seed
+    np.testing.assert_array_equal(first.state, starts[0].state)
+    np.testing.assert_array_equal(first.ctrl, starts[0].ctrl)
+
+
+def test_palm_actions_move_the_palm_along_the_commanded_twist(starts: list) -> None:  # type: ignore[type-arg]
+    plan, base = load_plan(PLAN)
+    data = plan.model_dump()
+    data["subtasks"][2]["rl"].update(groups=["arm"], action="palm")
+    plan = PlanConfig.model_validate(data)
+    env = SubtaskEnv(plan, base, "grasp", starts, lambda s: {}, {}, seed=0)
+    assert env.action_space.shape == (6,)
+    for axis in (0, 2):  # forward, then up: the palm goes that way and keeps its orientation
+        env.reset(seed=0)
+        pos0, rot0 = env.scene.robot.palm_pose(env.scene.data)
+        act = np.zeros(6, dtype=np.float32)
+        act[axis] = -1.0 if axis == 0 else 1.0
+        for _ in range(15):
+            env.step(act)
+        pos, rot = env.scene.robot.palm_pose(env.scene.data)
+        move = pos - pos0
+        assert abs(move[axis]) > 0.04, move  # 15 steps of at most 5 mm; the servos lag
+        assert np.linalg.norm(np.delete(move, axis)) < 0.3 * abs(move[axis]), move
+        assert np.degrees(np.arccos(np.clip((np.trace(rot0.T @ rot) - 1) / 2, -1, 1))) < 8
 
 
 @pytest.mark.parametrize(("mode", "size"), [("group_synergy", 5), ("actuators", 18)])

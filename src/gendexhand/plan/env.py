@@ -14,8 +14,9 @@ angular velocity, and the open fraction of each of its joints; the active actuat
 
 from __future__ import annotations
 
+import multiprocessing
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ from gendexhand.config.scene import SceneConfig
 from gendexhand.errors import ConfigError
 from gendexhand.plan.execute import (
     Episode,
+    pool_start_method,
     randomized_scene,
     run_subtask,
 )
@@ -68,6 +70,20 @@ def subtask_index(plan: PlanConfig, name: str) -> int:
     return names.index(name)
 
 
+def _start_state(job: tuple[PlanConfig, SceneConfig, int, int]) -> StartState | None:
+    """Run the subtasks before subtask ``index`` on episode ``seed``; the state if all succeed."""
+    plan, base, index, s = job
+    scene = build_scene(randomized_scene(plan, base, s))
+    ep = Episode(scene, ControlLoop(scene), s, hand_synergy(scene.robot, scene.data))
+    ctx = PredicateContext.capture(scene)
+    for sub in plan.subtasks[:index]:
+        if not run_subtask(ep, sub, parse_success(sub.success, scene), ctx).success:
+            return None
+    state = np.zeros(mujoco.mj_stateSize(scene.model, STATE_SIG))
+    mujoco.mj_getState(scene.model, scene.data, state, STATE_SIG)
+    return StartState(s, state, scene.data.ctrl.copy())
+
+
 def collect_start_states(
     plan: PlanConfig,
     base: SceneConfig,
@@ -76,34 +92,35 @@ def collect_start_states(
     *,
     seed: int = 0,
     max_attempts: int | None = None,
+    workers: int = 1,
     progress: Callable[[str], None] | None = None,
 ) -> list[StartState]:
     """Run the subtasks before ``subtask`` on episodes ``seed``, ``seed+1``… and keep the state
-    reached whenever all of them succeed, until ``count`` states are kept."""
+    reached whenever all of them succeed, until ``count`` states are kept. With ``workers`` > 1
+    episodes run in parallel processes; the states kept are the same."""
     index = subtask_index(plan, subtask)
-    states: list[StartState] = []
+    for sub in plan.subtasks[:index]:
+        if sub.kind == "rl":
+            raise ConfigError(f"subtask {sub.name!r} before {subtask!r} is also rl: train it first")
     attempts = max_attempts or 3 * count
-    for s in range(seed, seed + attempts):
-        scene = build_scene(randomized_scene(plan, base, s))
-        ep = Episode(scene, ControlLoop(scene), s, hand_synergy(scene.robot, scene.data))
-        ctx = PredicateContext.capture(scene)
-        ok = True
-        for sub in plan.subtasks[:index]:
-            if sub.kind == "rl":
-                raise ConfigError(
-                    f"subtask {sub.name!r} before {subtask!r} is also rl: train it first"
-                )
-            if not run_subtask(ep, sub, parse_success(sub.success, scene), ctx).success:
-                ok = False
-                break
-        if ok:
-            state = np.zeros(mujoco.mj_stateSize(scene.model, STATE_SIG))
-            mujoco.mj_getState(scene.model, scene.data, state, STATE_SIG)
-            states.append(StartState(s, state, scene.data.ctrl.copy()))
-            if progress:
-                progress(f"start states: {len(states)}/{count} (episode {s})")
-            if len(states) >= count:
-                break
+    jobs = [(plan, base, index, s) for s in range(seed, seed + attempts)]
+    states: list[StartState] = []
+
+    def keep(results: Iterable[StartState | None]) -> None:
+        for k, start in enumerate(results):
+            if start is not None:
+                states.append(start)
+                if progress:
+                    progress(f"start states: {len(states)}/{count} (episode {seed + k})")
+                if len(states) >= count:
+                    return
+
+    if workers > 1:
+        ctx = multiprocessing.get_context(pool_start_method())
+        with ctx.Pool(workers) as pool:  # imap keeps episode order: the same states as serial
+            keep(pool.imap(_start_state, jobs))
+    else:
+        keep(map(_start_state, jobs))
     if not states:
         raise ConfigError(f"no episode reached the start of subtask {subtask!r}")
     return states
@@ -174,6 +191,14 @@ def apply_action(scene: Scene, active: np.ndarray, action: np.ndarray) -> None:
 
 SYNERGY_STEP = 0.08
 """Largest change of a group's closure (0 open … 1 closed) per control step."""
+PALM_STEP = (0.005, 0.04)
+"""Largest palm translation (m) and rotation (rad) per control step of a ``palm`` action."""
+PALM_DAMPING = 1e-3
+"""Damping of the least-squares inverse that turns a palm twist into joint increments."""
+PALM_GAIN = 0.3
+"""Share of the palm's drift from its target pose corrected per control step."""
+PALM_LEASH = (0.03, 0.15)
+"""Farthest the palm's target pose runs ahead of the palm (m, rad)."""
 
 
 class ActionMap:
@@ -182,6 +207,9 @@ class ActionMap:
     ``actuators``: one action per active actuator, a target increment (:func:`apply_action`).
     ``group_synergy``: one action per active hand group, an increment of that group's closure
     s ∈ [0, 1]; the group's actuators go to ``open + s·(closed − open)`` of the hand synergy.
+    ``palm``: six actions, a palm twist (translation then rotation, world frame, scaled by
+    ``PALM_STEP``); the active actuators (position servos on single joints, e.g. the arm) move
+    their targets by the damped least-squares joint increment that produces it.
     """
 
     def __init__(
@@ -191,6 +219,14 @@ class ActionMap:
         self.active = scene.robot.group_actuators(groups)
         if mode == "actuators":
             self.size = len(self.active)
+            return
+        if mode == "palm":
+            m = scene.model
+            if np.any(m.actuator_trntype[self.active] != mujoco.mjtTrn.mjTRN_JOINT):
+                raise ConfigError("palm actions need groups of joint actuators (e.g. the arm)")
+            self.dofs = m.jnt_dofadr[m.actuator_trnid[self.active, 0]]
+            self.jac = np.zeros((6, m.nv))
+            self.size = 6
             return
         synergy = synergy or hand_synergy(scene.robot, scene.data)
         index = {int(a): k for k, a in enumerate(synergy.actuators)}
@@ -205,8 +241,11 @@ class ActionMap:
         self.closure = np.zeros(self.size)
 
     def reset(self, scene: Scene) -> None:
-        """Read each group's closure back from the current targets."""
-        if self.mode == "actuators":
+        """Read each group's closure back from the current targets (``palm``: the target
+        pose is the palm's pose)."""
+        if self.mode == "palm":
+            self.target_pos, self.target_rot = scene.robot.palm_pose(scene.data)
+        if self.mode != "group_synergy":
             return
         syn = self.synergy
         now = scene.data.ctrl[syn.actuators]
@@ -221,11 +260,56 @@ class ActionMap:
         if self.mode == "actuators":
             apply_action(scene, self.active, a)
             return
+        if self.mode == "palm":
+            self._palm(scene, a)
+            return
         syn = self.synergy
         self.closure = np.clip(self.closure + SYNERGY_STEP * a, 0.0, 1.0)
         for k, idx in enumerate(self.members):
             targets = syn.open[idx] + self.closure[k] * (syn.closed[idx] - syn.open[idx])
             scene.data.ctrl[syn.actuators[idx]] = targets
+
+    def _palm(self, scene: Scene, a: np.ndarray) -> None:
+        """Move the palm's target pose by the twist and the arm targets towards it: the twist as
+        feed-forward plus a correction of the drift between the target and the palm (servo lag
+        and load bend the arm off the line a bare Jacobian step would follow)."""
+        m, d = scene.model, scene.data
+        pos, rot = scene.robot.palm_pose(d)
+        step_pos, step_rot = a[:3] * PALM_STEP[0], a[3:6] * PALM_STEP[1]
+        self.target_pos = self.target_pos + step_pos
+        self.target_rot = _rotation(step_rot) @ self.target_rot
+        err_pos = self.target_pos - pos
+        err_rot = _rotvec(self.target_rot @ rot.T)
+        # a blocked palm (a stiff door, a held object) does not wind the target up
+        err_pos *= min(1.0, PALM_LEASH[0] / max(float(np.linalg.norm(err_pos)), 1e-12))
+        err_rot *= min(1.0, PALM_LEASH[1] / max(float(np.linalg.norm(err_rot)), 1e-12))
+        self.target_pos, self.target_rot = pos + err_pos, _rotation(err_rot) @ rot
+        twist = np.concatenate([step_pos, step_rot]) + PALM_GAIN * np.concatenate(
+            [err_pos - step_pos, err_rot - step_rot]
+        )
+        mujoco.mj_jacSite(m, d, self.jac[:3], self.jac[3:], scene.robot.palm_site)
+        jac = self.jac[:, self.dofs]
+        dq = jac.T @ np.linalg.solve(jac @ jac.T + PALM_DAMPING * np.eye(6), twist)
+        dq *= min(1.0, MAX_STEP / max(float(np.abs(dq).max()), 1e-12))  # scaled, not clipped:
+        lo, hi = m.actuator_ctrlrange[self.active].T  # clipping one joint would bend the twist
+        d.ctrl[self.active] = np.clip(d.ctrl[self.active] + dq, lo, hi)
+
+
+def _rotation(rotvec: np.ndarray) -> np.ndarray:
+    angle = float(np.linalg.norm(rotvec))
+    if angle < 1e-12:
+        return np.eye(3)
+    quat, mat = np.zeros(4), np.zeros(9)
+    mujoco.mju_axisAngle2Quat(quat, rotvec / angle, angle)
+    mujoco.mju_quat2Mat(mat, quat)
+    return mat.reshape(3, 3)
+
+
+def _rotvec(rot: np.ndarray) -> np.ndarray:
+    quat, vel = np.zeros(4), np.zeros(3)
+    mujoco.mju_mat2Quat(quat, rot.ravel())
+    mujoco.mju_quat2Vel(vel, quat, 1.0)
+    return vel
 
 
 class SubtaskEnv(gym.Env):

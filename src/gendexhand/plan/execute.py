@@ -206,7 +206,8 @@ def validate_plan(plan: PlanConfig, scene_config: SceneConfig, source: str = "pl
 
 
 def randomized_scene(plan: PlanConfig, base: SceneConfig, seed: int) -> SceneConfig:
-    """``base`` with each randomised object moved by uniform noise drawn from ``seed``."""
+    """``base`` with each randomised object moved and resized by uniform noise drawn from
+    ``seed``: per randomised object, in scene order, x, y, yaw, then the scale if it varies."""
     rng = np.random.default_rng(seed)
     objects = []
     for obj in base.objects:
@@ -220,7 +221,10 @@ def randomized_scene(plan: PlanConfig, base: SceneConfig, seed: int) -> SceneCon
         pos[0] += dx
         pos[1] += dy
         euler = (obj.euler_deg[0], obj.euler_deg[1], obj.euler_deg[2] + dyaw)
-        objects.append(obj.model_copy(update={"pos": tuple(pos), "euler_deg": euler}))
+        update: dict[str, object] = {"pos": tuple(pos), "euler_deg": euler}
+        if noise.scale > 0.0:
+            update["scale"] = obj.scale * (1.0 + float(rng.uniform(-noise.scale, noise.scale)))
+        objects.append(obj.model_copy(update=update))
     return base.model_copy(update={"objects": objects, "seed": seed})
 
 

@@ -96,11 +96,13 @@ class RLSpec(_Strict):
         description="Reward added on the step the success predicate first holds (the episode "
         "ends there, so without it per-step rewards would teach the policy to avoid success).",
     )
-    action: Literal["actuators", "group_synergy"] = Field(
+    action: Literal["actuators", "group_synergy", "palm"] = Field(
         default="actuators",
         description="actuators: one action per active actuator (target increments); "
         "group_synergy: one per active hand group, moving the group along the hand's "
-        "open-to-closed synergy (fewer dimensions, faster to learn).",
+        "open-to-closed synergy (fewer dimensions, faster to learn); palm: a palm twist (3 "
+        "translation, 3 rotation, world frame) that the active arm joints follow by "
+        "differential IK.",
     )
 
 
@@ -128,6 +130,11 @@ class Subtask(_Strict):
 class ObjectNoise(_Strict):
     xy: tuple[float, float] = Field(default=(0.0, 0.0), description="± metres in x and y.")
     yaw_deg: float = Field(default=0.0, ge=0.0, description="± degrees about z.")
+    scale: float = Field(
+        default=0.0, ge=0.0, lt=0.5,
+        description="± fraction of the object's size (uniform scale; the mass follows its "
+        "volume unless the scene gives one).",
+    )  # fmt: skip
 
 
 class PlanConfig(_Strict):
@@ -138,7 +145,7 @@ class PlanConfig(_Strict):
     description: str = ""
     scene: Path = Field(description="The scene file, relative to the plan file.")
     randomize: dict[str, ObjectNoise] = Field(
-        default_factory=dict, description="Per object: uniform noise on its initial pose."
+        default_factory=dict, description="Per object: uniform noise on its initial pose and size."
     )
     subtasks: list[Subtask] = Field(min_length=1)
     view: str = Field(default="front", description="The view videos are rendered from.")

@@ -190,8 +190,9 @@ def train_subtask(
         starts = load_starts(starts_path)
     else:
         starts = collect_start_states(
-            plan, base, subtask, settings.start_states, seed=settings.seed, progress=say
-        )
+            plan, base, subtask, settings.start_states, seed=settings.seed,
+            workers=settings.envs, progress=say,
+        )  # fmt: skip
         save_starts(starts_path, starts)
     preflight_reward(plan, base, subtask, starts)
 
