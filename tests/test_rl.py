@@ -164,4 +164,5 @@ def test_collect_keeps_successful_episodes_with_their_steps(tmp_path: Path) -> N
         assert list(np.unique(z["subtask"])) == [0, 1, 2, 3]  # every subtask left its steps
     summary = json.loads((tmp_path / "collect.json").read_text())
     assert summary["successes"] == 1 and summary["control_steps_per_success"] == steps
+    assert sum(summary["failed_subtasks"].values()) == summary["attempts"] - 1
     assert not list(tmp_path.glob(".*tmp*"))

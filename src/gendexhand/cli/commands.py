@@ -333,7 +333,8 @@ def train(
         )  # fmt: skip
         print(
             f"{name}: best success {res.success_rate:.0%} after {res.steps} control steps "
-            f"({'stopped at the target' if res.stopped_early else 'budget used'}, "
+            f"(+{res.start_state_steps} to reach the start states; "
+            f"{'stopped at the target' if res.stopped_early else 'budget used'}, "
             f"{time.perf_counter() - t0:.0f} s); policy and curve in {res.folder}"
         )
     return 0

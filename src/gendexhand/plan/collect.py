@@ -35,12 +35,18 @@ class Collected:
         return self.control_steps / self.successes if self.successes else float("inf")
 
 
-def _one(args: tuple[Path, int, Path | None, Path]) -> tuple[int, bool, int]:
+def _one(args: tuple[Path, int, Path | None, Path]) -> tuple[int, bool, int, str]:
+    """Run episode ``seed``; write it if it succeeds. (seed, success, control steps, the name
+    of the subtask that failed or "")."""
     plan_path, seed, skills, out = args
     plan, base = load_plan(plan_path)
     rows: dict[str, list[np.ndarray]] = {"action": [], "qpos": [], "qvel": [], "subtask": []}
 
+    dt = 0.0
+
     def record(scene: Scene, subtask: int) -> None:
+        nonlocal dt
+        dt = scene.physics.control_dt
         d = scene.data
         rows["action"].append(d.ctrl.copy())
         rows["qpos"].append(d.qpos.copy())
@@ -54,10 +60,11 @@ def _one(args: tuple[Path, int, Path | None, Path]) -> tuple[int, bool, int]:
         arrays: dict[str, Any] = {k: np.stack(v) for k, v in rows.items()}
         arrays["subtasks"] = np.array([s.name for s in plan.subtasks])
         arrays["seed"] = np.array(seed)
-        arrays["control_dt"] = np.array(0.04)
+        arrays["control_dt"] = np.array(dt)
         np.savez_compressed(tmp, **arrays)
         tmp.replace(path)
-    return seed, result.success, result.steps
+    failed = next((r.name for r in result.subtasks if not r.success), "")
+    return seed, result.success, result.steps, failed
 
 
 def collect(
@@ -76,23 +83,28 @@ def collect(
     out.mkdir(parents=True, exist_ok=True)
     limit = max_attempts or 3 * successes
     attempts = wins = steps = 0
+    failures: dict[str, int] = {}
     say = progress or (lambda m: None)
     seeds = iter(range(seed, seed + limit))
     if workers > 1:
         ctx = multiprocessing.get_context(pool_start_method())
         with ctx.Pool(workers) as pool:
             jobs = ((plan_path, s, skills, out) for s in seeds)
-            for s, ok, n in pool.imap(_one, jobs):
+            for s, ok, n, failed in pool.imap(_one, jobs):
                 attempts, wins, steps = attempts + 1, wins + int(ok), steps + n
-                say(f"[{wins}/{successes}] seed {s}: {'kept' if ok else 'failed'}")
+                if not ok:
+                    failures[failed] = failures.get(failed, 0) + 1
+                say(f"[{wins}/{successes}] seed {s}: {'kept' if ok else 'failed at ' + failed}")
                 if wins >= successes:
                     pool.terminate()
                     break
     else:
         for s in seeds:
-            _, ok, n = _one((plan_path, s, skills, out))
+            _, ok, n, failed = _one((plan_path, s, skills, out))
             attempts, wins, steps = attempts + 1, wins + int(ok), steps + n
-            say(f"[{wins}/{successes}] seed {s}: {'kept' if ok else 'failed'}")
+            if not ok:
+                failures[failed] = failures.get(failed, 0) + 1
+            say(f"[{wins}/{successes}] seed {s}: {'kept' if ok else 'failed at ' + failed}")
             if wins >= successes:
                 break
     result = Collected(attempts, wins, steps, out)
@@ -102,6 +114,7 @@ def collect(
         "success_rate": wins / max(1, attempts),
         "control_steps": steps,
         "control_steps_per_success": result.steps_per_success,
+        "failed_subtasks": dict(sorted(failures.items())),
     }
     tmp = out / ".collect.tmp.json"
     tmp.write_text(json.dumps(summary, indent=2) + "\n")

@@ -18,6 +18,7 @@ import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import gymnasium as gym
@@ -63,6 +64,14 @@ class StartState:
     ctrl: np.ndarray
 
 
+class StartStates(list[StartState]):
+    """Start states, and the cost of finding them: ``attempts`` episodes run, ``control_steps``
+    control steps in all (the failed attempts included)."""
+
+    attempts: int = 0
+    control_steps: int = 0
+
+
 def subtask_index(plan: PlanConfig, name: str) -> int:
     names = [s.name for s in plan.subtasks]
     if name not in names:
@@ -70,18 +79,25 @@ def subtask_index(plan: PlanConfig, name: str) -> int:
     return names.index(name)
 
 
-def _start_state(job: tuple[PlanConfig, SceneConfig, int, int]) -> StartState | None:
-    """Run the subtasks before subtask ``index`` on episode ``seed``; the state if all succeed."""
-    plan, base, index, s = job
+def _start_state(
+    job: tuple[PlanConfig, SceneConfig, int, int, Path | None],
+) -> tuple[StartState | None, int]:
+    """Run the subtasks before subtask ``index`` on episode ``seed``: the state if all succeed,
+    and the control steps run."""
+    plan, base, index, s, skills = job
     scene = build_scene(randomized_scene(plan, base, s))
     ep = Episode(scene, ControlLoop(scene), s, hand_synergy(scene.robot, scene.data))
+    ep.skills = skills
     ctx = PredicateContext.capture(scene)
+    steps = 0
     for sub in plan.subtasks[:index]:
-        if not run_subtask(ep, sub, parse_success(sub.success, scene), ctx).success:
-            return None
+        res = run_subtask(ep, sub, parse_success(sub.success, scene), ctx)
+        steps += res.steps
+        if not res.success:
+            return None, steps
     state = np.zeros(mujoco.mj_stateSize(scene.model, STATE_SIG))
     mujoco.mj_getState(scene.model, scene.data, state, STATE_SIG)
-    return StartState(s, state, scene.data.ctrl.copy())
+    return StartState(s, state, scene.data.ctrl.copy()), steps
 
 
 def collect_start_states(
@@ -93,21 +109,26 @@ def collect_start_states(
     seed: int = 0,
     max_attempts: int | None = None,
     workers: int = 1,
+    skills: Path | None = None,
     progress: Callable[[str], None] | None = None,
-) -> list[StartState]:
+) -> StartStates:
     """Run the subtasks before ``subtask`` on episodes ``seed``, ``seed+1``… and keep the state
-    reached whenever all of them succeed, until ``count`` states are kept. With ``workers`` > 1
+    reached whenever all of them succeed, until ``count`` states are kept. Earlier rl subtasks
+    run their trained policies from ``skills`` (``<run>/skills``). With ``workers`` > 1
     episodes run in parallel processes; the states kept are the same."""
     index = subtask_index(plan, subtask)
     for sub in plan.subtasks[:index]:
-        if sub.kind == "rl":
+        trained = skills is not None and (skills / sub.name / "policy.zip").is_file()
+        if sub.kind == "rl" and not trained:
             raise ConfigError(f"subtask {sub.name!r} before {subtask!r} is also rl: train it first")
     attempts = max_attempts or 3 * count
-    jobs = [(plan, base, index, s) for s in range(seed, seed + attempts)]
-    states: list[StartState] = []
+    jobs = [(plan, base, index, s, skills) for s in range(seed, seed + attempts)]
+    states = StartStates()
 
-    def keep(results: Iterable[StartState | None]) -> None:
-        for k, start in enumerate(results):
+    def keep(results: Iterable[tuple[StartState | None, int]]) -> None:
+        for k, (start, steps) in enumerate(results):
+            states.attempts += 1
+            states.control_steps += steps
             if start is not None:
                 states.append(start)
                 if progress:

@@ -33,7 +33,7 @@ from gendexhand.plan.motion import (
     planning_joints,
     time_parameterize,
 )
-from gendexhand.plan.predicates import PredicateContext, Success, parse_success
+from gendexhand.plan.predicates import PredicateContext, Success, grasped, parse_success
 from gendexhand.plan.schema import MotionSpec, PlanConfig, ScriptedSpec, Subtask
 from gendexhand.plan.synergy import Synergy, hand_synergy
 from gendexhand.sim.control import ControlLoop
@@ -458,14 +458,22 @@ def _rl(ep: Episode, sub: Subtask, success: Success, ctx: PredicateContext) -> i
     scene = ep.scene
     actions = ActionMap(scene, sub.rl.groups, sub.rl.action, ep.synergy)
     actions.reset(scene)
-    for _ in range(sub.rl.horizon):
+    steps = 0
+    while steps < sub.rl.horizon:
         actions.apply(scene, act(observe(scene, actions.active)))
         ep.loop.step(scene.data.ctrl)
+        steps += 1
         if ep.on_step is not None:
             ep.on_step()
         if success(ctx):
             break
-    return sub.rl.horizon
+    # what the hand holds now (later motions carry it): the object of the planned grasp, or any
+    # free object when no grasp was planned
+    free = [n for n, h in scene.objects.items() if h.qpos_adr is not None]
+    if ep.grasp_object is not None:
+        free = [n for n in free if n == ep.grasp_object]
+    ep.held = next((n for n in free if grasped(ctx, n)), None)
+    return steps
 
 
 def run_subtask(

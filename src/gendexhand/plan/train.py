@@ -28,6 +28,7 @@ from gendexhand.errors import ConfigError
 from gendexhand.plan.env import (
     RewardFn,
     StartState,
+    StartStates,
     SubtaskEnv,
     collect_start_states,
     subtask_index,
@@ -61,6 +62,9 @@ class TrainResult:
     success_rate: float
     stopped_early: bool
     folder: Path
+    start_state_steps: int = 0
+    """Control steps run to collect the start states (0 if they were collected earlier and not
+    recorded)."""
 
 
 class SandboxedReward:
@@ -101,23 +105,28 @@ def _reward(source: str) -> RewardFn:
     return SandboxedReward(source)
 
 
-def save_starts(path: Path, starts: list[StartState]) -> None:
+def save_starts(path: Path, starts: StartStates) -> None:
     tmp = path.with_suffix(".tmp.npz")
     np.savez(
         tmp,
         seeds=np.array([s.seed for s in starts]),
         states=np.stack([s.state for s in starts]),
         ctrls=np.stack([s.ctrl for s in starts]),
+        attempts=np.array(starts.attempts),
+        control_steps=np.array(starts.control_steps),
     )
     tmp.replace(path)
 
 
-def load_starts(path: Path) -> list[StartState]:
+def load_starts(path: Path) -> StartStates:
     with np.load(path) as npz:
-        return [
+        out = StartStates(
             StartState(int(s), st.copy(), c.copy())
             for s, st, c in zip(npz["seeds"], npz["states"], npz["ctrls"], strict=True)
-        ]
+        )
+        if "control_steps" in npz:  # files from before the cost was recorded lack it
+            out.attempts, out.control_steps = int(npz["attempts"]), int(npz["control_steps"])
+    return out
 
 
 def preflight_reward(
@@ -191,7 +200,7 @@ def train_subtask(
     else:
         starts = collect_start_states(
             plan, base, subtask, settings.start_states, seed=settings.seed,
-            workers=settings.envs, progress=say,
+            workers=settings.envs, skills=folder.parent, progress=say,
         )  # fmt: skip
         save_starts(starts_path, starts)
     preflight_reward(plan, base, subtask, starts)
@@ -267,12 +276,16 @@ def train_subtask(
     finally:
         venv.close()
     result = TrainResult(
-        subtask, int(model.num_timesteps), float(state["best"]), bool(state["stopped"]), folder
-    )
+        subtask, int(model.num_timesteps), float(state["best"]), bool(state["stopped"]), folder,
+        starts.control_steps,
+    )  # fmt: skip
     summary = {
         "steps": result.steps,
         "best_success_rate": result.success_rate,
         "stopped_early": result.stopped_early,
+        "start_states": len(starts),
+        "start_state_attempts": starts.attempts,
+        "start_state_steps": starts.control_steps,
     }
     (folder / "eval.json").write_text(json.dumps(summary, indent=2) + "\n")
     return result
