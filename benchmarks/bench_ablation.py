@@ -2,14 +2,16 @@
 
 Configurations (the paper's ablation):
   a  one PPO policy for the whole task, all actuators, one reward   (tasks/<task>_whole)
-  b  every subtask by RL                                            (not implemented yet)
-  c  subtasks by RL with frozen DoFs, no motion planning            (not implemented yet)
+  b  every subtask by RL, each on all actuators                     (tasks/<task>_allrl)
+  c  every subtask by RL on its own DoFs, the rest frozen           (tasks/<task>_frozen)
   d  the full method: planned motions + RL only where the plan says (tasks/<task>_rl)
 
-Each finished cell is appended to ``benchmarks/ablation.jsonl`` as soon as it completes; cells
+The budget is the training control steps of the whole cell, split evenly over its rl subtasks
+(the steps spent reaching their start states are reported beside it, not counted in it). Each
+finished cell is appended to ``benchmarks/ablation.jsonl`` as soon as it completes; cells
 already there (same task, configuration, seed and budget) are skipped, so the harness can run
 in pieces across sessions. Run:
-``.venv/bin/python benchmarks/bench_ablation.py --tasks pick_bottle --configs a d --seeds 0
+``.venv/bin/python benchmarks/bench_ablation.py --tasks pick_bottle --configs a b c d --seeds 0 1 2
 --budget 100000``.
 """
 
@@ -26,12 +28,13 @@ from gendexhand.sim.gl import select_gl_backend
 
 select_gl_backend()
 
+from gendexhand.errors import ConfigError  # noqa: E402
 from gendexhand.examples import task_plans  # noqa: E402
 from gendexhand.plan.batch import run_plan  # noqa: E402
 from gendexhand.plan.execute import load_plan  # noqa: E402
 from gendexhand.plan.train import TrainSettings, train_subtask  # noqa: E402
 
-PLAN_OF = {"a": "{task}_whole", "d": "{task}_rl"}
+PLAN_OF = {"a": "{task}_whole", "b": "{task}_allrl", "c": "{task}_frozen", "d": "{task}_rl"}
 RESULTS = Path(__file__).with_name("ablation.jsonl")
 
 
@@ -45,25 +48,34 @@ def run_cell(task: str, config: str, seed: int, budget: int, episodes: int, out:
     run = out / f"{task}-{config}-s{seed}-b{budget}"
     t0 = time.perf_counter()
     trained = []
-    for sub in plan.subtasks:
-        if sub.kind != "rl":
-            continue
-        done = run / "skills" / sub.name / "eval.json"
+    learned = [sub.name for sub in plan.subtasks if sub.kind == "rl"]
+    share = budget // len(learned)
+    for sub_name in learned:
+        done = run / "skills" / sub_name / "eval.json"
         if done.is_file():  # trained by an earlier, interrupted run of this cell: reuse it
             prior = json.loads(done.read_text())
-            if prior["stopped_early"] or prior["steps"] >= budget:
-                print(f"  {sub.name}: reusing the policy trained for this cell", flush=True)
+            if prior["stopped_early"] or prior["steps"] >= share:
+                print(f"  {sub_name}: reusing the policy trained for this cell", flush=True)
                 trained.append(
-                    {"subtask": sub.name, "steps": prior["steps"],
-                     "best_eval": prior["best_success_rate"]}
+                    {"subtask": sub_name, "steps": prior["steps"],
+                     "best_eval": prior["best_success_rate"],
+                     "start_state_steps": prior.get("start_state_steps", 0)}
                 )  # fmt: skip
                 continue
-        res = train_subtask(
-            plan, base, sub.name, run / "skills" / sub.name,
-            TrainSettings(steps=budget, envs=2, seed=seed, target=0.9, eval_every=10_000),
-            progress=lambda m: print(f"  {m}", flush=True),
+        try:
+            res = train_subtask(
+                plan, base, sub_name, run / "skills" / sub_name,
+                TrainSettings(steps=share, envs=2, seed=seed, target=0.9, eval_every=10_000),
+                progress=lambda m: print(f"  {m}", flush=True),
+            )  # fmt: skip
+        except ConfigError as exc:  # e.g. no episode reached this subtask: the cell fails here
+            print(f"  {sub_name}: not trained: {exc}", flush=True)
+            trained.append({"subtask": sub_name, "steps": 0, "best_eval": 0.0, "error": str(exc)})
+            break
+        trained.append(
+            {"subtask": sub_name, "steps": res.steps, "best_eval": res.success_rate,
+             "start_state_steps": res.start_state_steps}
         )  # fmt: skip
-        trained.append({"subtask": sub.name, "steps": res.steps, "best_eval": res.success_rate})
     ev = run_plan(
         plan_path, episodes, seed=10_000 + 1000 * seed, run_dir=run / "eval", workers=2,
         force=True, skills=run / "skills", progress=lambda m: None,

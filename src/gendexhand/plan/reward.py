@@ -323,10 +323,24 @@ def _check_key(key: object, path: str) -> None:
 
 def _freeze(value: Any, path: str) -> Any:
     """A read-only copy of one snapshot value (see :class:`StateView`)."""
+    kind = type(value)  # exact-type fast paths for what snapshots hold; the checks below decide
+    if kind is np.ndarray and value.dtype.kind in "fiub":
+        array = value.astype(float)  # always a copy
+        array.flags.writeable = False
+        return array
+    if kind is float:
+        return value
+    if kind is dict:
+        data: dict[str, Any] = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                _check_key(key, path)
+            data[key] = _freeze(item, f"{path}.{key}")
+        return _make_view(data, path)
     if isinstance(value, StateView):
         return value
     if isinstance(value, Mapping):
-        data: dict[str, Any] = {}
+        data = {}
         for key, item in value.items():
             _check_key(key, path)
             data[key] = _freeze(item, f"{path}.{key}")
