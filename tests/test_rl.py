@@ -34,17 +34,22 @@ def test_parallel_start_states_are_the_serial_ones(starts: list) -> None:  # typ
     np.testing.assert_array_equal(first.ctrl, starts[0].ctrl)
 
 
-def test_palm_actions_move_the_palm_along_the_commanded_twist(starts: list) -> None:  # type: ignore[type-arg]
+@pytest.mark.parametrize(("mode", "size"), [("palm", 6), ("palm_position", 3)])
+def test_palm_actions_move_the_palm_along_the_commanded_twist(
+    starts: list,  # type: ignore[type-arg]
+    mode: str,
+    size: int,
+) -> None:
     plan, base = load_plan(PLAN)
     data = plan.model_dump()
-    data["subtasks"][2]["rl"].update(groups=["arm"], action="palm")
+    data["subtasks"][2]["rl"].update(groups=["arm"], action=mode)
     plan = PlanConfig.model_validate(data)
     env = SubtaskEnv(plan, base, "grasp", starts, lambda s: {}, {}, seed=0)
-    assert env.action_space.shape == (6,)
-    for axis in (0, 2):  # forward, then up: the palm goes that way and keeps its orientation
+    assert env.action_space.shape == (size,)
+    for axis in (0, 2):  # back, then up: the palm goes that way and keeps its orientation
         env.reset(seed=0)
         pos0, rot0 = env.scene.robot.palm_pose(env.scene.data)
-        act = np.zeros(6, dtype=np.float32)
+        act = np.zeros(size, dtype=np.float32)
         act[axis] = -1.0 if axis == 0 else 1.0
         for _ in range(15):
             env.step(act)

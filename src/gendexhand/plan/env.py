@@ -231,6 +231,7 @@ class ActionMap:
     ``palm``: six actions, a palm twist (translation then rotation, world frame, scaled by
     ``PALM_STEP``); the active actuators (position servos on single joints, e.g. the arm) move
     their targets by the damped least-squares joint increment that produces it.
+    ``palm_position``: three actions, the translation; the palm's orientation is held.
     """
 
     def __init__(
@@ -241,13 +242,13 @@ class ActionMap:
         if mode == "actuators":
             self.size = len(self.active)
             return
-        if mode == "palm":
+        if mode in ("palm", "palm_position"):
             m = scene.model
             if np.any(m.actuator_trntype[self.active] != mujoco.mjtTrn.mjTRN_JOINT):
                 raise ConfigError("palm actions need groups of joint actuators (e.g. the arm)")
             self.dofs = m.jnt_dofadr[m.actuator_trnid[self.active, 0]]
             self.jac = np.zeros((6, m.nv))
-            self.size = 6
+            self.size = 6 if mode == "palm" else 3
             return
         synergy = synergy or hand_synergy(scene.robot, scene.data)
         index = {int(a): k for k, a in enumerate(synergy.actuators)}
@@ -264,7 +265,7 @@ class ActionMap:
     def reset(self, scene: Scene) -> None:
         """Read each group's closure back from the current targets (``palm``: the target
         pose is the palm's pose)."""
-        if self.mode == "palm":
+        if self.mode in ("palm", "palm_position"):
             self.target_pos, self.target_rot = scene.robot.palm_pose(scene.data)
         if self.mode != "group_synergy":
             return
@@ -281,8 +282,8 @@ class ActionMap:
         if self.mode == "actuators":
             apply_action(scene, self.active, a)
             return
-        if self.mode == "palm":
-            self._palm(scene, a)
+        if self.mode in ("palm", "palm_position"):
+            self._palm(scene, a if len(a) == 6 else np.concatenate([a, np.zeros(3)]))
             return
         syn = self.synergy
         self.closure = np.clip(self.closure + SYNERGY_STEP * a, 0.0, 1.0)

@@ -96,13 +96,13 @@ class RLSpec(_Strict):
         description="Reward added on the step the success predicate first holds (the episode "
         "ends there, so without it per-step rewards would teach the policy to avoid success).",
     )
-    action: Literal["actuators", "group_synergy", "palm"] = Field(
+    action: Literal["actuators", "group_synergy", "palm", "palm_position"] = Field(
         default="actuators",
         description="actuators: one action per active actuator (target increments); "
         "group_synergy: one per active hand group, moving the group along the hand's "
         "open-to-closed synergy (fewer dimensions, faster to learn); palm: a palm twist (3 "
         "translation, 3 rotation, world frame) that the active arm joints follow by "
-        "differential IK.",
+        "differential IK; palm_position: the translation only, the palm's orientation held.",
     )
 
 
