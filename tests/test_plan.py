@@ -213,6 +213,15 @@ def test_rl_subtasks_name_groups_the_embodiment_has() -> None:
         validate_plan(plan, scene, "plan.yaml")
 
 
+def test_palm_actions_take_the_arm_only() -> None:
+    _, scene = load_plan(PICK)
+    rl = {"name": "move", "kind": "rl", "success": "upright(bottle)",
+          "rl": {"groups": ["arm", "thumb"], "action": "palm", "reward": "r = 0.0"}}  # fmt: skip
+    plan = PlanConfig.model_validate(_plan(subtasks=[rl]))
+    with pytest.raises(ConfigError, match=r"rl\.groups: 'palm' actions .* not with thumb"):
+        validate_plan(plan, scene, "plan.yaml")
+
+
 def test_grasp_search_is_deterministic_per_seed() -> None:
     from gendexhand.plan.grasping import grasp_candidates
 

@@ -199,6 +199,13 @@ def validate_plan(plan: PlanConfig, scene_config: SceneConfig, source: str = "pl
                     raise ConfigError(
                         f"{where}.rl.groups: " + unknown_name_message("group", g, known_groups)
                     )
+            other = [g for g in sub.rl.groups if g not in ARM_GROUPS]
+            if sub.rl.action in ("palm", "palm_position") and other:
+                raise ConfigError(
+                    f"{where}.rl.groups: {sub.rl.action!r} actions move the palm with the arm "
+                    f"({', '.join(ARM_GROUPS)}) only; not with {', '.join(other)} (a hand group "
+                    f"needs its own subtask, or action 'actuators')"
+                )
         try:
             parse_success(sub.success, None)
         except ConfigError as exc:
