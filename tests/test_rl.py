@@ -171,3 +171,21 @@ def test_collect_keeps_successful_episodes_with_their_steps(tmp_path: Path) -> N
     assert summary["successes"] == 1 and summary["control_steps_per_success"] == steps
     assert sum(summary["failed_subtasks"].values()) == summary["attempts"] - 1
     assert not list(tmp_path.glob(".*tmp*"))
+
+
+def test_a_learned_grasp_hands_its_object_to_the_planned_transport(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """transport_to needs the hand's held object; after an rl grasp it must be known. The policy
+    here closes every finger group (the scripted close does the same and succeeds)."""
+    import gendexhand.plan.train as train
+
+    monkeypatch.setattr(train, "load_policy", lambda folder: lambda obs: np.ones(5))
+    (tmp_path / "grasp").mkdir()
+    (tmp_path / "grasp" / "policy.zip").write_bytes(b"")  # the executor checks it exists
+    plan, base = load_plan(task_plans(learned=True)["apple_into_bowl_rl"])
+    result = run_episode(plan, base, 0, skills=tmp_path)
+    names = [s.name for s in result.subtasks]
+    assert names[:5] == ["reach", "approach", "grasp", "lift", "transport"], result.subtasks
+    assert all(s.success for s in result.subtasks[:5]), result.subtasks[-1].reason
+    assert result.subtasks[2].steps < 40  # the grasp stopped when its predicate held
