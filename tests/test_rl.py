@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from gendexhand.cli.main import main
+from gendexhand.config.scene import SceneConfig
 from gendexhand.examples import task_plans
 from gendexhand.plan.env import SubtaskEnv, collect_start_states, snapshot
 from gendexhand.plan.execute import load_plan, run_episode
@@ -26,6 +27,14 @@ def starts() -> list:  # type: ignore[type-arg]
     return collect_start_states(plan, base, "grasp", 2, workers=2)
 
 
+def _grasp_variant(**rl: object) -> tuple[PlanConfig, SceneConfig]:
+    """pick_bottle_rl with its grasp subtask's rl block changed."""
+    plan, base = load_plan(PLAN)
+    data = plan.model_dump()
+    data["subtasks"][2]["rl"].update(rl)
+    return PlanConfig.model_validate(data), base
+
+
 def test_parallel_start_states_are_the_serial_ones(starts: list) -> None:  # type: ignore[type-arg]
     plan, base = load_plan(PLAN)
     (first,) = collect_start_states(plan, base, "grasp", 1)
@@ -40,10 +49,7 @@ def test_palm_actions_move_the_palm_along_the_commanded_twist(
     mode: str,
     size: int,
 ) -> None:
-    plan, base = load_plan(PLAN)
-    data = plan.model_dump()
-    data["subtasks"][2]["rl"].update(groups=["arm"], action=mode)
-    plan = PlanConfig.model_validate(data)
+    plan, base = _grasp_variant(groups=["arm"], action=mode)
     env = SubtaskEnv(plan, base, "grasp", starts, lambda s: {}, {}, seed=0)
     assert env.action_space.shape == (size,)
     for axis in (0, 2):  # back, then up: the palm goes that way and keeps its orientation
@@ -66,10 +72,7 @@ def test_env_spaces_steps_and_the_plans_reward(
     mode: str,
     size: int,
 ) -> None:
-    plan, base = load_plan(PLAN)
-    data = plan.model_dump()
-    data["subtasks"][2]["rl"]["action"] = mode
-    plan = PlanConfig.model_validate(data)
+    plan, base = _grasp_variant(action=mode)
     rl = plan.subtasks[2].rl
     assert rl is not None
     env = SubtaskEnv(plan, base, "grasp", starts, compile_reward(rl.reward), rl.weights, seed=0)

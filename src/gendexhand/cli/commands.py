@@ -360,7 +360,7 @@ def collect_run(run: Path, *, successes: int, workers: int, seed: int) -> int:
     )  # fmt: skip
     print(
         f"{res.successes}/{res.attempts} episodes succeeded "
-        f"({100 * res.successes / max(1, res.attempts):.0f} %); "
+        f"({res.success_rate:.0%}); "
         f"{res.steps_per_success:.0f} control steps per success; episodes in {res.folder}"
     )
     return 0

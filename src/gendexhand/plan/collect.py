@@ -4,8 +4,8 @@ Each successful episode is written atomically to ``<out>/episode_<seed>.npz`` wi
 step: ``action`` (the full actuator-target vector applied, ``nu``), ``qpos`` and ``qvel`` (the
 whole state after the step: robot and objects), ``subtask`` (index of the subtask running) — and
 ``subtasks`` (their names), ``seed`` and ``control_dt``. ``<out>/collect.json`` has the counts:
-attempts, successes, control steps over all attempts, and control steps per success. (The full
-dataset format is a later stage.)
+attempts, successes, control steps over all attempts, control steps per success, and how many
+episodes failed at each subtask. (The full dataset format is a later stage.)
 """
 
 from __future__ import annotations
@@ -29,6 +29,10 @@ class Collected:
     successes: int
     control_steps: int
     folder: Path
+
+    @property
+    def success_rate(self) -> float:
+        return self.successes / max(1, self.attempts)
 
     @property
     def steps_per_success(self) -> float:
@@ -111,7 +115,7 @@ def collect(
     summary = {
         "attempts": attempts,
         "successes": wins,
-        "success_rate": wins / max(1, attempts),
+        "success_rate": result.success_rate,
         "control_steps": steps,
         "control_steps_per_success": result.steps_per_success,
         "failed_subtasks": dict(sorted(failures.items())),

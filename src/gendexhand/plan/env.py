@@ -186,8 +186,7 @@ def observe(scene: Scene, active: np.ndarray) -> np.ndarray:
     m, d = scene.model, scene.data
     robot = scene.robot
     palm_pos, palm_rot = robot.palm_pose(d)
-    parts = [d.qpos[robot.qpos_adr], d.qvel[[m.jnt_dofadr[j] for j in robot.joints]],
-             palm_pos, palm_rot[:, :2].T.ravel()]  # fmt: skip
+    parts = [d.qpos[robot.qpos_adr], d.qvel[robot.dof_adr], palm_pos, palm_rot[:, :2].T.ravel()]
     for tip in robot.fingertips(d).values():
         parts.append(palm_rot.T @ (tip - palm_pos))
     vel = np.zeros(6)
@@ -371,7 +370,6 @@ class SubtaskEnv(gym.Env):
         obs = self._obs()
         self.observation_space = gym.spaces.Box(-np.inf, np.inf, obs.shape, np.float32)
         self.success = parse_success(self.sub.success, scene)
-        self.steps = 0
         self.rejections = 0
         self.step_seconds = 0.0
         self.physics_seconds = 0.0
@@ -407,6 +405,7 @@ class SubtaskEnv(gym.Env):
         scene.data.ctrl[:] = start.ctrl
         mujoco.mj_forward(m, scene.data)
         self.scene = scene
+        self.loop = ControlLoop(scene)  # the chain's control step: clipped, checked finite
         self.ctx = PredicateContext.capture(scene)
         self.t = 0
 
@@ -417,7 +416,6 @@ class SubtaskEnv(gym.Env):
             self._rng = np.random.default_rng(seed)
         self._load(self.starts[int(self._rng.integers(len(self.starts)))])
         self.success = parse_success(self.sub.success, self.scene)
-        self._last_action = np.zeros(self.actions.size)
         self.actions.reset(self.scene)
         return self._obs(), {}
 
@@ -429,13 +427,11 @@ class SubtaskEnv(gym.Env):
         t0 = time.perf_counter()
         scene = self.scene
         a = np.clip(np.asarray(action, dtype=float), -1.0, 1.0)
-        d = scene.data
         self.actions.apply(scene, a)
         p0 = time.perf_counter()
-        mujoco.mj_step(scene.model, d, nstep=scene.physics.substeps)
+        self.loop.step(scene.data.ctrl)
         self.physics_seconds += time.perf_counter() - p0
         self.t += 1
-        self.steps += 1
         info: dict[str, Any] = {}
         try:
             terms = dict(self.reward_fn(snapshot(scene, a, self.t * scene.physics.control_dt, {})))
@@ -448,11 +444,11 @@ class SubtaskEnv(gym.Env):
         if success:
             reward += self.sub.rl.success_bonus  # type: ignore[union-attr]
         truncated = self.t >= self.horizon and not success
-        self._last_action = a
         self.step_seconds += time.perf_counter() - t0
         info.update({"terms": terms, "is_success": success})
         return self._obs(), reward, success, truncated, info
 
     def overhead(self) -> float:
-        """Wall time of ``step`` over the physics alone, so far (1.0 = no overhead)."""
+        """Wall time of ``step`` over its control step (``ControlLoop.step``: the physics, with
+        the action clipped and the state checked finite), so far (1.0 = no overhead)."""
         return self.step_seconds / self.physics_seconds if self.physics_seconds else float("nan")

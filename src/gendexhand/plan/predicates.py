@@ -30,9 +30,9 @@ palm, even in a scene with an object of that name.
 from __future__ import annotations
 
 import ast
-import functools
 import inspect
 import math
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
@@ -215,14 +215,21 @@ def hand_parts(scene: Scene) -> dict[int, str]:
     the palm body, or a descendant of one of those (walking up, the first such body decides).
     Every other hand body — the palm body, the bodies above it up to the hand root, and bodies
     shared by the chains of several fingers — is ``"palm"``. Arm links are not hand bodies.
-    The map is computed once per model (it is read at every step of an rl subtask).
+    The map is computed once per model (it is read at every step of an rl subtask) and kept only
+    as long as the model lives.
     """
-    layout = scene.robot.layout
-    tips = tuple((t.finger, t.body) for t in layout.fingertips)
-    return _hand_parts(scene.model, layout.hand_root, layout.palm_body, tips)
+    parts = _HAND_PARTS.get(scene.model)
+    if parts is None:
+        layout = scene.robot.layout
+        tips = tuple((t.finger, t.body) for t in layout.fingertips)
+        parts = _hand_parts(scene.model, layout.hand_root, layout.palm_body, tips)
+        _HAND_PARTS[scene.model] = parts
+    return parts
 
 
-@functools.lru_cache(maxsize=32)
+_HAND_PARTS: weakref.WeakKeyDictionary[mujoco.MjModel, dict[int, str]] = weakref.WeakKeyDictionary()
+
+
 def _hand_parts(
     m: mujoco.MjModel, root: int, palm: int, tips: tuple[tuple[str, int], ...]
 ) -> dict[int, str]:

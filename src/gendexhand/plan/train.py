@@ -26,7 +26,6 @@ import numpy as np
 from gendexhand.config.scene import SceneConfig
 from gendexhand.errors import ConfigError
 from gendexhand.plan.env import (
-    RewardFn,
     StartState,
     StartStates,
     SubtaskEnv,
@@ -101,10 +100,6 @@ class SandboxedReward:
         return {"source": self.source, "_worker": None}
 
 
-def _reward(source: str) -> RewardFn:
-    return SandboxedReward(source)
-
-
 def save_starts(path: Path, starts: StartStates) -> None:
     tmp = path.with_suffix(".tmp.npz")
     np.savez(
@@ -159,7 +154,9 @@ def make_env(
     rl = plan.subtasks[subtask_index(plan, subtask)].rl
     if rl is None:
         raise ConfigError(f"subtask {subtask!r} is not an rl subtask")
-    return SubtaskEnv(plan, base, subtask, starts, _reward(rl.reward), rl.weights, seed=seed)
+    return SubtaskEnv(
+        plan, base, subtask, starts, SandboxedReward(rl.reward), rl.weights, seed=seed
+    )
 
 
 def evaluate(model: Any, env: Any, episodes: int) -> tuple[float, float]:
