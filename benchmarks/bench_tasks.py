@@ -17,7 +17,7 @@ from gendexhand.sim.gl import select_gl_backend
 select_gl_backend()
 
 from gendexhand.examples import task_plans  # noqa: E402
-from gendexhand.plan.batch import run_plan  # noqa: E402
+from gendexhand.stages.execute import run_plan  # noqa: E402
 
 
 def main() -> None:

@@ -12,8 +12,8 @@ from gendexhand.cli.main import main
 from gendexhand.config import parse_scene
 from gendexhand.errors import ConfigError
 from gendexhand.examples import task_plans
-from gendexhand.plan.execute import load_plan, randomized_scene, run_episode, validate_plan
-from gendexhand.plan.motion import (
+from gendexhand.plan.chain import load_plan, randomized_scene, run_episode, validate_plan
+from gendexhand.motion.planner import (
     CollisionChecker,
     PlanningError,
     execute,
@@ -22,7 +22,7 @@ from gendexhand.plan.motion import (
     time_parameterize,
 )
 from gendexhand.plan.schema import PlanConfig
-from gendexhand.plan.synergy import grasp_geometry, hand_synergy
+from gendexhand.embodiment.synergy import grasp_geometry, hand_synergy
 from gendexhand.sim.control import ControlLoop
 from gendexhand.sim.scene import Scene, build_scene
 from tests.conftest import minimal_config
@@ -223,7 +223,7 @@ def test_palm_actions_take_the_arm_only() -> None:
 
 
 def test_grasp_search_is_deterministic_per_seed() -> None:
-    from gendexhand.plan.grasping import grasp_candidates
+    from gendexhand.motion.grasping import grasp_candidates
 
     scene = build_scene(minimal_config(objects=[{"asset": "bottle", "pos": [0.1, 0.0]}]))
     first = grasp_candidates(scene, "bottle", "body_side", seed=3)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from gendexhand.errors import ConfigError
-from gendexhand.plan.predicates import (
+from gendexhand.predicates.library import (
     PREDICATES,
     PredicateContext,
     describe_predicates,

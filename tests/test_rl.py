@@ -12,11 +12,11 @@ import pytest
 from gendexhand.cli.main import main
 from gendexhand.config.scene import SceneConfig
 from gendexhand.examples import task_plans
-from gendexhand.plan.env import SubtaskEnv, collect_start_states, snapshot
-from gendexhand.plan.execute import load_plan, run_episode
+from gendexhand.learn.env import SubtaskEnv, collect_start_states, snapshot
+from gendexhand.plan.chain import load_plan, run_episode
 from gendexhand.plan.reward import compile_reward
 from gendexhand.plan.schema import PlanConfig
-from gendexhand.plan.train import SandboxedReward
+from gendexhand.learn.train import SandboxedReward
 
 PLAN = task_plans(learned=True)["pick_bottle_rl"]
 
@@ -159,7 +159,7 @@ def test_train_then_eval_through_the_cli(
 
 
 def test_collect_keeps_successful_episodes_with_their_steps(tmp_path: Path) -> None:
-    from gendexhand.plan.collect import collect
+    from gendexhand.stages.collect import collect
 
     plan = task_plans()["pick_bottle"]
     res = collect(plan, tmp_path, successes=1, seed=0)
@@ -181,7 +181,7 @@ def test_a_learned_grasp_hands_its_object_to_the_planned_transport(
 ) -> None:
     """transport_to needs the hand's held object; after an rl grasp it must be known. The policy
     here closes every finger group (the scripted close does the same and succeeds)."""
-    import gendexhand.plan.train as train
+    import gendexhand.learn.train as train
 
     monkeypatch.setattr(train, "load_policy", lambda folder: lambda obs: np.ones(5))
     (tmp_path / "grasp").mkdir()

@@ -151,7 +151,7 @@ def demo(out: Path) -> int:
             f"{np.array2string(p, precision=2)}"
         )
     from gendexhand.examples import task_plans
-    from gendexhand.plan.batch import run_plan
+    from gendexhand.stages.execute import run_plan
 
     plans = task_plans()
     print(f"\nrunning the {len(plans)} example task plans, one filmed episode each:")
@@ -183,10 +183,10 @@ def demo(out: Path) -> int:
 def _demo_learned(out: Path) -> list[str]:
     """Train the learned grasp of pick_bottle_rl, evaluate the chain, collect a few episodes."""
     from gendexhand.examples import task_plans
-    from gendexhand.plan.batch import run_plan
-    from gendexhand.plan.collect import collect
-    from gendexhand.plan.execute import load_plan
-    from gendexhand.plan.train import TrainSettings, train_subtask
+    from gendexhand.stages.execute import run_plan
+    from gendexhand.stages.collect import collect
+    from gendexhand.plan.chain import load_plan
+    from gendexhand.learn.train import TrainSettings, train_subtask
 
     plan_path = task_plans(learned=True)["pick_bottle_rl"]
     run = out / "pick_bottle_rl"
@@ -233,7 +233,7 @@ def execute_plan(
     force: bool,
     skills: Path | None = None,
 ) -> int:
-    from gendexhand.plan.batch import run_plan
+    from gendexhand.stages.execute import run_plan
 
     t0 = time.perf_counter()
     result = run_plan(
@@ -277,8 +277,8 @@ def execute_plan(
 
 def _run_plan_path(run: Path, plan: Path | None) -> Path:
     """The run's plan.yaml; with ``plan``, copy it and its scene into the run first."""
-    from gendexhand.plan.execute import load_plan
-    from gendexhand.rundir import RunDir
+    from gendexhand.plan.chain import load_plan
+    from gendexhand.runs.rundir import RunDir
 
     rd = RunDir(run)
     if plan is not None:
@@ -309,8 +309,8 @@ def train(
     seed: int,
     progress_bar: bool,
 ) -> int:
-    from gendexhand.plan.execute import load_plan
-    from gendexhand.plan.train import TrainSettings, train_subtask
+    from gendexhand.plan.chain import load_plan
+    from gendexhand.learn.train import TrainSettings, train_subtask
 
     plan_path = _run_plan_path(run, plan)
     config, base = load_plan(plan_path)
@@ -350,7 +350,7 @@ def evaluate_run(run: Path, *, episodes: int, video: bool, workers: int, seed: i
 
 
 def collect_run(run: Path, *, successes: int, workers: int, seed: int) -> int:
-    from gendexhand.plan.collect import collect
+    from gendexhand.stages.collect import collect
 
     plan_path = _run_plan_path(run, None)
     skills = run / "skills"

@@ -14,7 +14,7 @@ A subtask's controller is one of
 * ``rl`` — a learned policy acting on the actuator ``groups`` listed (all others frozen), with
   reward code and a horizon (trained by a later stage).
 
-``success`` is an expression over the trusted predicates of :mod:`gendexhand.plan.predicates`
+``success`` is an expression over the trusted predicates of :mod:`gendexhand.predicates.library`
 (``grasped(bottle) and lifted(bottle, 0.1)``); it is parsed, never executed as code.
 """
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from gendexhand.config.scene import SceneConfig
-from gendexhand.plan.execute import (
+from gendexhand.plan.chain import (
     EpisodeResult,
     Summary,
     load_plan,
@@ -27,7 +27,7 @@ from gendexhand.plan.execute import (
     run_episode,
 )
 from gendexhand.plan.schema import PlanConfig
-from gendexhand.rundir import RunDir
+from gendexhand.runs.rundir import RunDir
 
 VIDEO_SIZE = (320, 240)
 VIDEO_EVERY = 2

@@ -21,8 +21,8 @@ import numpy as np
 from gendexhand.config.loading import load_scene
 from gendexhand.config.scene import SceneConfig
 from gendexhand.errors import ConfigError, GenDexHandError, unknown_name_message
-from gendexhand.plan.grasping import GraspCandidate, grasp_candidates
-from gendexhand.plan.motion import (
+from gendexhand.motion.grasping import GraspCandidate, grasp_candidates
+from gendexhand.motion.planner import (
     ARM_GROUPS,
     NOMINAL_ACC,
     NOMINAL_VEL,
@@ -33,9 +33,9 @@ from gendexhand.plan.motion import (
     planning_joints,
     time_parameterize,
 )
-from gendexhand.plan.predicates import PredicateContext, Success, grasped, parse_success
+from gendexhand.predicates.library import PredicateContext, Success, grasped, parse_success
 from gendexhand.plan.schema import MotionSpec, PlanConfig, ScriptedSpec, Subtask
-from gendexhand.plan.synergy import Synergy, hand_synergy
+from gendexhand.embodiment.synergy import Synergy, hand_synergy
 from gendexhand.sim.control import ControlLoop
 from gendexhand.sim.ik import solve_palm_ik
 from gendexhand.sim.scene import Scene, build_scene
@@ -411,7 +411,7 @@ def _pull(ep: Episode, spec: MotionSpec) -> int:
             )
         q = res.qpos
         path.append(q[qadr].copy())
-    from gendexhand.plan.motion import MotionPlan
+    from gendexhand.motion.planner import MotionPlan
 
     plan = MotionPlan(joints, qadr, np.array(path), 0.0, "joint path")
     return _run(ep, plan.waypoints, spec.speed, plan, strict=False)
@@ -451,8 +451,8 @@ def scripted(ep: Episode, spec: ScriptedSpec) -> int:
 
 def _rl(ep: Episode, sub: Subtask, success: Success, ctx: PredicateContext) -> int:
     """Run the subtask's trained policy until its predicate holds or its horizon ends."""
-    from gendexhand.plan.env import ActionMap, observe
-    from gendexhand.plan.train import load_policy
+    from gendexhand.learn.env import ActionMap, observe
+    from gendexhand.learn.train import load_policy
 
     assert sub.rl is not None
     folder = None if ep.skills is None else ep.skills / sub.name

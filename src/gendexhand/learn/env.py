@@ -27,20 +27,20 @@ import numpy as np
 
 from gendexhand.config.scene import SceneConfig
 from gendexhand.errors import ConfigError
-from gendexhand.plan.execute import (
+from gendexhand.plan.chain import (
     Episode,
     pool_start_method,
     randomized_scene,
     run_subtask,
 )
-from gendexhand.plan.predicates import (
+from gendexhand.predicates.library import (
     PredicateContext,
     hand_contact_forces,
     parse_success,
 )
 from gendexhand.plan.reward import RewardRejected
 from gendexhand.plan.schema import PlanConfig, Subtask
-from gendexhand.plan.synergy import Synergy, hand_synergy
+from gendexhand.embodiment.synergy import Synergy, hand_synergy
 from gendexhand.sim.bounds import collision_bounds
 from gendexhand.sim.control import ControlLoop
 from gendexhand.sim.scene import STATE_SIG, Scene, build_scene

@@ -21,8 +21,8 @@ import numpy as np
 
 from gendexhand.assets.model import GraspFrame
 from gendexhand.errors import ConfigError, unknown_name_message
-from gendexhand.plan.motion import ARM_GROUPS
-from gendexhand.plan.synergy import grasp_geometry, hand_synergy
+from gendexhand.motion.planner import ARM_GROUPS
+from gendexhand.embodiment.synergy import grasp_geometry, hand_synergy
 from gendexhand.sim.ik import IKResult, solve_palm_ik
 from gendexhand.sim.scene import Scene
 

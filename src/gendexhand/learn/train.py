@@ -25,7 +25,7 @@ import numpy as np
 
 from gendexhand.config.scene import SceneConfig
 from gendexhand.errors import ConfigError
-from gendexhand.plan.env import (
+from gendexhand.learn.env import (
     StartState,
     StartStates,
     SubtaskEnv,
@@ -129,7 +129,7 @@ def preflight_reward(
 ) -> None:
     """Run the reward code on the start states (after a few random steps) in a limited worker;
     raise :class:`ConfigError` with every distinct rejection reason."""
-    from gendexhand.plan.env import snapshot
+    from gendexhand.learn.env import snapshot
     from gendexhand.plan.reward import preflight
 
     rl = plan.subtasks[subtask_index(plan, subtask)].rl

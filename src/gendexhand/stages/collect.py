@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from gendexhand.plan.execute import load_plan, pool_start_method, run_episode
+from gendexhand.plan.chain import load_plan, pool_start_method, run_episode
 from gendexhand.sim.scene import Scene
 
 

@@ -1,0 +1,1 @@
+"""The run directory: atomic writes, the manifest, path constants, worker pools."""
