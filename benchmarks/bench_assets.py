@@ -24,7 +24,7 @@ import trimesh  # noqa: E402
 from gendexhand.assets import get_asset, instance_spec  # noqa: E402
 from gendexhand.assets.catalog import builtin_assets  # noqa: E402
 from gendexhand.assets.importers import ImportOptions, import_path  # noqa: E402
-from gendexhand.assets.showcase import showcase_config  # noqa: E402
+from gendexhand.cli.showcase import showcase_config  # noqa: E402
 from gendexhand.sim.scene import build_scene  # noqa: E402
 
 CUP_PROFILE = np.array(

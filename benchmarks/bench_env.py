@@ -18,9 +18,9 @@ import numpy as np  # noqa: E402
 
 from gendexhand.examples import task_plans  # noqa: E402
 from gendexhand.learn.env import SubtaskEnv, collect_start_states  # noqa: E402
-from gendexhand.plan.chain import load_plan  # noqa: E402
-from gendexhand.plan.reward import compile_reward  # noqa: E402
 from gendexhand.learn.train import SandboxedReward  # noqa: E402
+from gendexhand.plan.chain import load_plan  # noqa: E402
+from gendexhand.sandbox import compile_reward  # noqa: E402
 
 
 def main() -> None:

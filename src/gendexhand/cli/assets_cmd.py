@@ -67,7 +67,7 @@ def assets_show(asset_id: str, as_json: bool) -> int:
 def assets_render(
     asset_id: str, out: Path, scale: float, width: int, height: int, parts: bool = False
 ) -> int:
-    from gendexhand.assets.showcase import showcase_config
+    from gendexhand.cli.showcase import showcase_config
     from gendexhand.sim.render import SceneRenderer, save_frames
     from gendexhand.sim.scene import build_scene
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -11,8 +12,24 @@ from gendexhand.config.loading import load_scene
 from gendexhand.config.scene import SceneConfig
 from gendexhand.embodiment.embodiment import Embodiment
 from gendexhand.embodiment.registry import EMBODIMENTS, robot_spec
-from gendexhand.sim.physics import DEFAULT_PHYSICS
+from gendexhand.errors import ConfigError, unknown_name_message
+from gendexhand.physics import DEFAULT_PHYSICS
+from gendexhand.plan.results import Stats
+from gendexhand.runs.paths import (
+    EPISODE_LOG,
+    PLAN_FILE,
+    SCENE_FILE,
+    SUMMARY_FILE,
+    TASKS_DIR,
+    TaskPaths,
+    check_task_id,
+)
+from gendexhand.runs.rundir import RunDir
 from gendexhand.sim.scene import Scene, build_scene
+
+if TYPE_CHECKING:
+    from gendexhand.learn.train import TrainSettings
+    from gendexhand.stages.execute import BatchResult
 
 
 def _with_hand(config: SceneConfig, hand: Path | None) -> SceneConfig:
@@ -151,21 +168,21 @@ def demo(out: Path) -> int:
             f"{np.array2string(p, precision=2)}"
         )
     from gendexhand.examples import task_plans
+    from gendexhand.runs.paths import TaskPaths
     from gendexhand.stages.execute import run_plan
 
     plans = task_plans()
     print(f"\nrunning the {len(plans)} example task plans, one filmed episode each:")
     videos = []
     for k, (name, plan) in enumerate(plans.items(), 1):
-        target = out / "tasks" / name
         result = run_plan(
-            plan, 1, run_dir=target, video_dir=target / "video", video_episodes=1, force=True,
+            plan, 1, run_dir=out, out=TaskPaths(name).eval, video_episodes=1, force=True,
             progress=lambda m: None,
         )  # fmt: skip
-        subs = result.summary["subtasks"]
-        assert isinstance(subs, list)
         chain = " → ".join(
-            f"{s['name']} {'ok' if s['succeeded'] else 'failed'}" for s in subs if s["attempted"]
+            f"{c.name} {'ok' if c.succeeded else 'failed'}"
+            for c in result.summary.per_subtask()
+            if c.attempted
         )
         print(f"[{k}/{len(plans)}] {name}: {chain}")
         videos += result.videos
@@ -183,18 +200,21 @@ def demo(out: Path) -> int:
 def _demo_learned(out: Path) -> list[str]:
     """Train the learned grasp of pick_bottle_rl, evaluate the chain, collect a few episodes."""
     from gendexhand.examples import task_plans
-    from gendexhand.stages.execute import run_plan
-    from gendexhand.stages.collect import collect
-    from gendexhand.plan.chain import load_plan
     from gendexhand.learn.train import TrainSettings, train_subtask
+    from gendexhand.plan.load import load_plan
+    from gendexhand.runs.paths import CURVE_FILE, TaskPaths
+    from gendexhand.stages.collect import collect
+    from gendexhand.stages.execute import run_plan
 
     plan_path = task_plans(learned=True)["pick_bottle_rl"]
-    run = out / "pick_bottle_rl"
+    run = RunDir(out)
+    paths = TaskPaths("pick_bottle_rl")
+    skills = run.path(paths.skills)
     plan, base = load_plan(plan_path)
     print("\npick_bottle_rl: learning the grasp with PPO (reach and approach are planned):")
     t0 = time.perf_counter()
     res = train_subtask(
-        plan, base, "grasp", run / "skills" / "grasp",
+        plan, base, "grasp", skills / "grasp",
         TrainSettings(steps=30_000, envs=2, target=0.9, eval_every=5_000, eval_episodes=20,
                       start_states=16),
         progress=lambda m: print(f"  {m}"),
@@ -204,21 +224,39 @@ def _demo_learned(out: Path) -> list[str]:
         f"({time.perf_counter() - t0:.0f} s)"
     )
     ev = run_plan(
-        plan_path, 20, seed=1000, run_dir=run / "eval", video_dir=run / "eval" / "video",
-        video_episodes=1, workers=2, force=True, skills=run / "skills", progress=lambda m: None,
+        plan_path, 20, seed=1000, run_dir=out, out=paths.eval, video_episodes=1, workers=2,
+        force=True, skills=skills, progress=lambda m: None,
     )  # fmt: skip
-    rate = ev.summary["success_rate"]
-    print(f"  whole chain on 20 new episodes: {100 * float(rate):.0f} % succeeded")  # type: ignore[arg-type]
-    got = collect(plan_path, run / "episodes", 10, skills=run / "skills", seed=100_000, workers=2)
+    print(f"  whole chain on 20 new episodes: {ev.summary.success_rate:.0%} succeeded")
+    got = collect(plan_path, out, paths.episodes, 10, skills=skills, seed=100_000, workers=2)
+    per = got.steps_per_success
     print(
         f"  collected {got.successes} successful episodes of {got.attempts} "
-        f"({got.steps_per_success:.0f} control steps per success)"
+        f"({'-' if per is None else f'{per:.0f}'} control steps per success)"
     )
     return [
-        str(run / "skills" / "grasp" / "curve.csv"),
+        str(skills / "grasp" / CURVE_FILE),
         *(str(v) for v in ev.videos),
-        str(run / "episodes"),
+        str(run.path(paths.episodes)),
     ]
+
+
+def _print_summary(result: BatchResult) -> None:
+    s = result.summary
+    print(f"{s.task}: {s.successes}/{s.episodes} episodes succeeded ({100 * s.success_rate:.0f} %)")
+    print(f"  {'subtask':<12} {'succeeded':>9} / {'attempted':<9} failures")
+    for c in s.per_subtask():
+        why = ", ".join(f"{k} ×{v}" for k, v in c.failures.items())
+        print(f"  {c.name:<12} {c.succeeded:>9} / {c.attempted:<9} {why}")
+    plan_s, grasp_s = Stats.of(s.planning_s), Stats.of(s.grasp_s)
+    print(
+        f"  path planning per motion subtask: median {plan_s.median:.3f} s, "
+        f"p95 {plan_s.p95:.3f} s; grasp search: median {grasp_s.median:.2f} s, "
+        f"p95 {grasp_s.p95:.2f} s"
+    )
+    print(f"results: {result.run / SUMMARY_FILE}, {result.run / EPISODE_LOG}")
+    for v in result.videos:
+        print(f"video: {v}")
 
 
 def execute_plan(
@@ -227,140 +265,135 @@ def execute_plan(
     episodes: int,
     seed: int,
     run: Path | None,
-    video: Path | None,
     video_episodes: int,
     workers: int,
     force: bool,
-    skills: Path | None = None,
 ) -> int:
+    from gendexhand.plan.load import load_plan
     from gendexhand.stages.execute import run_plan
 
+    config, _ = load_plan(plan)
+    task = check_task_id(config.task, f"{plan}: task")
     t0 = time.perf_counter()
     result = run_plan(
-        plan,
-        episodes,
-        seed=seed,
-        run_dir=run,
-        video_dir=video,
-        video_episodes=video_episodes,
-        workers=workers,
-        force=force,
-        skills=skills,
-    )
-    s = result.summary
+        plan, episodes, seed=seed, run_dir=run or Path("runs") / "execute" / task,
+        out=TaskPaths(task).eval, video_episodes=video_episodes, workers=workers, force=force,
+    )  # fmt: skip
     if result.skipped:
         print("plan, scene and settings unchanged since the last run (use --force to rerun)")
-    print(
-        f"{s['task']}: {s['successes']}/{s['episodes']} episodes succeeded "
-        f"({100 * float(s['success_rate']):.0f} %)"  # type: ignore[arg-type]
-    )
-    rows = s["subtasks"]
-    assert isinstance(rows, list)
-    print(f"  {'subtask':<12} {'succeeded':>9} / {'attempted':<9} failures")
-    for row in rows:
-        why = ", ".join(f"{k} ×{v}" for k, v in row["failures"].items())
-        print(f"  {row['name']:<12} {row['succeeded']:>9} / {row['attempted']:<9} {why}")
-    plan_s, grasp_s = s["path_planning_s"], s["grasp_search_s"]
-    assert isinstance(plan_s, dict) and isinstance(grasp_s, dict)
-    print(
-        f"  path planning per motion subtask: median {plan_s['median']:.3f} s, "
-        f"p95 {plan_s['p95']:.3f} s; grasp search: median {grasp_s['median']:.2f} s, "
-        f"p95 {grasp_s['p95']:.2f} s"
-    )
-    print(f"results: {result.run / 'summary.json'}, {result.run / 'episodes.jsonl'}")
-    for v in result.videos:
-        print(f"video: {v}")
+    _print_summary(result)
     if not result.skipped:
         print(f"({time.perf_counter() - t0:.0f} s)")
     return 0
 
 
-def _run_plan_path(run: Path, plan: Path | None) -> Path:
-    """The run's plan.yaml; with ``plan``, copy it and its scene into the run first."""
-    from gendexhand.plan.chain import load_plan
-    from gendexhand.runs.rundir import RunDir
+def run_tasks(run: Path, tasks: list[str] | None, plan: Path | None) -> list[tuple[str, Path]]:
+    """The tasks of the run to work on, with their plan files: ``tasks`` (default: every task
+    of the run); with ``plan``, that plan (and its scene) is copied into the run first, as the
+    task it names."""
+    from gendexhand.plan.load import load_plan, scene_path
 
     rd = RunDir(run)
     if plan is not None:
         config, _ = load_plan(plan)
-        scene = config.scene if config.scene.is_absolute() else plan.parent / config.scene
-        with rd.stage("plan", {"plan": plan, "scene": scene}, {}) as st:
+        paths = TaskPaths(check_task_id(config.task, f"{plan}: task"))
+        with rd.stage(f"{paths.root}/plan", {"plan": plan, "scene": scene_path(config, plan)},
+                      {}) as st:  # fmt: skip
             if not st.skip:
                 data = config.model_dump(mode="json")
-                data["scene"] = "scene.yaml"
-                st.write_yaml("plan.yaml", data)
-                st.write_text("scene.yaml", scene.read_text())
-    path = rd.path("plan.yaml")
-    if not path.is_file():
-        from gendexhand.errors import ConfigError
-
-        raise ConfigError(f"{run} holds no plan.yaml; give one with --plan PLAN")
-    return path
+                data["scene"] = SCENE_FILE
+                st.write_yaml(paths.plan, data)
+                st.write_text(paths.scene, scene_path(config, plan).read_text())
+        if tasks and tasks != [config.task]:
+            raise ConfigError(f"--task {tasks[0]!r}: the plan {plan} is task {config.task!r}")
+        tasks = [config.task]
+    have = sorted(p.parent.name for p in (rd.root / TASKS_DIR).glob(f"*/{PLAN_FILE}"))
+    if not have:
+        raise ConfigError(f"{run} holds no task ({TASKS_DIR}/<task>/{PLAN_FILE}); give one "
+                          f"with --plan PLAN")  # fmt: skip
+    for t in tasks or []:
+        if t not in have:
+            raise ConfigError(f"{run}: --task: " + unknown_name_message("task", t, have))
+    return [(t, rd.path(TaskPaths(t).plan)) for t in (tasks or have)]
 
 
 def train(
     run: Path,
     *,
     plan: Path | None,
+    tasks: list[str] | None,
     subtasks: list[str] | None,
-    steps: int,
-    envs: int,
-    target: float,
-    seed: int,
+    settings: TrainSettings,
     progress_bar: bool,
 ) -> int:
-    from gendexhand.plan.chain import load_plan
-    from gendexhand.learn.train import TrainSettings, train_subtask
+    from gendexhand.learn.train import train_subtask
+    from gendexhand.plan.load import load_plan
 
-    plan_path = _run_plan_path(run, plan)
-    config, base = load_plan(plan_path)
-    rl = [s.name for s in config.subtasks if s.kind == "rl"]
-    names = subtasks or rl
-    for name in names:
-        if name not in rl:
-            from gendexhand.errors import ConfigError, unknown_name_message
-
-            raise ConfigError(unknown_name_message("rl subtask", name, rl))
-    if not names:
-        print(f"{plan_path}: no rl subtasks; nothing to train")
-        return 0
-    settings = TrainSettings(steps=steps, envs=envs, target=target, seed=seed)
-    for name in names:
-        t0 = time.perf_counter()
-        res = train_subtask(
-            config, base, name, run / "skills" / name, settings, progress=print,
-            progress_bar=progress_bar,
-        )  # fmt: skip
-        print(
-            f"{name}: best success {res.success_rate:.0%} after {res.steps} control steps "
-            f"(+{res.start_state_steps} to reach the start states; "
-            f"{'stopped at the target' if res.stopped_early else 'budget used'}, "
-            f"{time.perf_counter() - t0:.0f} s); policy and curve in {res.folder}"
-        )
+    for task, plan_path in run_tasks(run, tasks, plan):
+        config, base = load_plan(plan_path)
+        rl = [s.name for s in config.subtasks if s.kind == "rl"]
+        for name in subtasks or []:
+            if name not in rl:
+                raise ConfigError(
+                    f"{plan_path}: --subtask: " + unknown_name_message("rl subtask", name, rl)
+                )
+        names = subtasks or rl
+        if not names:
+            print(f"{task}: no rl subtasks; nothing to train")
+            continue
+        skills = RunDir(run).path(TaskPaths(task).skills)
+        for name in names:
+            t0 = time.perf_counter()
+            res = train_subtask(
+                config, base, name, skills / name, settings, progress=print,
+                progress_bar=progress_bar,
+            )  # fmt: skip
+            print(
+                f"{task}/{name}: best success {res.success_rate:.0%} after {res.steps} control "
+                f"steps (+{res.start_state_steps} to reach the start states; "
+                f"{'stopped at the target' if res.stopped_early else 'budget used'}, "
+                f"{time.perf_counter() - t0:.0f} s); policy and curve in {res.folder}"
+            )
     return 0
 
 
-def evaluate_run(run: Path, *, episodes: int, video: bool, workers: int, seed: int) -> int:
-    plan_path = _run_plan_path(run, None)
-    return execute_plan(
-        plan_path, episodes=episodes, seed=seed, run=run / "eval",
-        video=run / "eval" / "video" if video else None, video_episodes=3, workers=workers,
-        force=False, skills=run / "skills",
-    )  # fmt: skip
+def evaluate_run(
+    run: Path, *, tasks: list[str] | None, episodes: int, video: bool, workers: int, seed: int
+) -> int:
+    from gendexhand.stages.execute import run_plan
+
+    for task, plan_path in run_tasks(run, tasks, None):
+        paths = TaskPaths(task)
+        result = run_plan(
+            plan_path, episodes, seed=seed, run_dir=run, out=paths.eval,
+            video_episodes=3 if video else 0, workers=workers,
+            skills=RunDir(run).path(paths.skills),
+        )  # fmt: skip
+        if result.skipped:
+            print(f"{task}: plan, policies and settings unchanged since the last evaluation")
+        _print_summary(result)
+    return 0
 
 
-def collect_run(run: Path, *, successes: int, workers: int, seed: int) -> int:
+def collect_run(
+    run: Path, *, tasks: list[str] | None, successes: int, workers: int, seed: int
+) -> int:
     from gendexhand.stages.collect import collect
 
-    plan_path = _run_plan_path(run, None)
-    skills = run / "skills"
-    res = collect(
-        plan_path, run / "episodes", successes, skills=skills if skills.is_dir() else None,
-        seed=seed, workers=workers, progress=print,
-    )  # fmt: skip
-    print(
-        f"{res.successes}/{res.attempts} episodes succeeded "
-        f"({res.success_rate:.0%}); "
-        f"{res.steps_per_success:.0f} control steps per success; episodes in {res.folder}"
-    )
+    for task, plan_path in run_tasks(run, tasks, None):
+        paths = TaskPaths(task)
+        skills = RunDir(run).path(paths.skills)
+        res = collect(
+            plan_path, run, paths.episodes, successes,
+            skills=skills if skills.is_dir() else None, seed=seed, workers=workers,
+            progress=print,
+        )  # fmt: skip
+        if res.skipped:
+            print(f"{task}: plan, policies and settings unchanged since the last collection")
+        per = res.steps_per_success
+        print(
+            f"{task}: {res.successes}/{res.attempts} episodes succeeded ({res.success_rate:.0%}); "
+            f"{'-' if per is None else f'{per:.0f}'} control steps per success; episodes in "
+            f"{res.folder}"
+        )
     return 0

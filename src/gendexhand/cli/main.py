@@ -88,8 +88,7 @@ def _execute(args: argparse.Namespace) -> int:
         episodes=args.episodes,
         seed=args.seed,
         run=args.run,
-        video=args.video,
-        video_episodes=args.video_episodes,
+        video_episodes=args.video_episodes if args.video else 0,
         workers=args.workers,
         force=args.force,
     )
@@ -98,10 +97,12 @@ def _execute(args: argparse.Namespace) -> int:
 def _train(args: argparse.Namespace) -> int:
     _gl()
     from gendexhand.cli import commands
+    from gendexhand.learn.train import TrainSettings
 
+    settings = TrainSettings(steps=args.steps, envs=args.envs, target=args.target, seed=args.seed)
     return commands.train(
-        args.run, plan=args.plan, subtasks=args.subtask, steps=args.steps, envs=args.envs,
-        target=args.target, seed=args.seed, progress_bar=not args.no_progress,
+        args.run, plan=args.plan, tasks=args.task, subtasks=args.subtask, settings=settings,
+        progress_bar=not args.no_progress,
     )  # fmt: skip
 
 
@@ -110,8 +111,9 @@ def _eval(args: argparse.Namespace) -> int:
     from gendexhand.cli import commands
 
     return commands.evaluate_run(
-        args.run, episodes=args.episodes, video=args.video, workers=args.workers, seed=args.seed
-    )
+        args.run, tasks=args.task, episodes=args.episodes, video=args.video,
+        workers=args.workers, seed=args.seed,
+    )  # fmt: skip
 
 
 def _collect(args: argparse.Namespace) -> int:
@@ -119,8 +121,9 @@ def _collect(args: argparse.Namespace) -> int:
     from gendexhand.cli import commands
 
     return commands.collect_run(
-        args.run, successes=args.successes, workers=args.workers, seed=args.seed
-    )
+        args.run, tasks=args.task, successes=args.successes, workers=args.workers,
+        seed=args.seed,
+    )  # fmt: skip
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -283,7 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run plan.yaml (motion, scripted and rl subtasks, each checked by its success "
         "predicate) over N episodes with randomised initial object poses; report success per "
         "subtask and why failures happened. Results go to a run directory; an unchanged rerun "
-        "is skipped.",
+        "is skipped. Results go to RUN/tasks/<task>/eval/.",
     )
     ex.add_argument("plan", type=Path)
     ex.add_argument("--episodes", type=int, default=10)
@@ -292,7 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--run", type=Path, default=None, help="run directory (default runs/execute/<task>)"
     )
     ex.add_argument(
-        "--video", type=Path, default=None, help="write GIFs of the first episodes here"
+        "--video", action="store_true", help="film the first episodes (GIFs in <results>/video)"
     )
     ex.add_argument("--video-episodes", type=int, default=3, help="how many episodes to film")
     ex.add_argument("--workers", type=int, default=1, help="processes for the unfilmed episodes")
@@ -302,43 +305,64 @@ def build_parser() -> argparse.ArgumentParser:
     tr = verbs.add_parser(
         "train",
         help="train a run's rl subtasks with PPO",
-        description="Train the rl subtasks of RUN_DIR/plan.yaml with PPO (stable-baselines3): "
-        "episodes start from states the chain reaches before the subtask; only the subtask's "
-        "actuator groups act. Policies, learning curves and start states go to "
-        "RUN_DIR/skills/<subtask>/.",
+        description="Train the rl subtasks of the run's tasks (RUN_DIR/tasks/<task>/plan.yaml) "
+        "with PPO (stable-baselines3): episodes start from states the chain reaches before the "
+        "subtask; only the subtask's actuator groups act. Policies, learning curves and start "
+        "states go to RUN_DIR/tasks/<task>/skills/<subtask>/.",
     )
-    tr.add_argument("run", type=Path, help="run directory (holds plan.yaml and scene.yaml)")
-    tr.add_argument("--plan", type=Path, default=None, help="copy this plan (and its scene) in")
+    tr.add_argument("run", type=Path, help="run directory (holds tasks/<task>/plan.yaml)")
+    tr.add_argument(
+        "--plan", type=Path, default=None, help="copy this plan (and its scene) in as its task"
+    )
     tr.add_argument("--subtask", action="append", default=None, help="only these (repeatable)")
     tr.add_argument("--steps", type=int, default=200_000, help="control-step budget per subtask")
     tr.add_argument("--envs", type=int, default=2, help="parallel environments (processes)")
     tr.add_argument("--target", type=float, default=0.9, help="stop at this success rate")
     tr.add_argument("--seed", type=int, default=0)
     tr.add_argument("--no-progress", action="store_true", help="no progress bar")
+    tr.add_argument(
+        "--task",
+        action="append",
+        default=None,
+        help="only this task of the run (repeatable; default: all)",
+    )
     tr.set_defaults(func=_train)
 
     ev = verbs.add_parser(
         "eval", help="run a trained run's whole chain over episodes",
-        description="Run RUN_DIR/plan.yaml with the trained policies of RUN_DIR/skills; results "
-        "in RUN_DIR/eval.",
+        description="Run each task's chain (RUN_DIR/tasks/<task>/plan.yaml) with its trained "
+        "policies (…/skills); results in RUN_DIR/tasks/<task>/eval/.",
     )  # fmt: skip
     ev.add_argument("run", type=Path)
     ev.add_argument("--episodes", type=int, default=20)
     ev.add_argument("--video", action="store_true", help="film the first 3 episodes")
     ev.add_argument("--workers", type=int, default=1)
     ev.add_argument("--seed", type=int, default=1000, help="first seed (default: unseen ones)")
+    ev.add_argument(
+        "--task",
+        action="append",
+        default=None,
+        help="only this task of the run (repeatable; default: all)",
+    )
     ev.set_defaults(func=_eval)
 
     co = verbs.add_parser(
         "collect", help="roll out a run's chain until N episodes succeed; keep those",
-        description="Run RUN_DIR/plan.yaml (with RUN_DIR/skills) on new seeds until N episodes "
-        "succeed; each is written to RUN_DIR/episodes/episode_<seed>.npz (actions, states, "
-        "subtask index per control step); counts in RUN_DIR/episodes/collect.json.",
+        description="Run each task's chain (RUN_DIR/tasks/<task>/plan.yaml, with its skills) "
+        "on new seeds until N episodes succeed; each is written to "
+        "RUN_DIR/tasks/<task>/episodes/episode_<seed>.npz (actions, states, subtask index per "
+        "control step); counts in …/episodes/collect.json.",
     )  # fmt: skip
     co.add_argument("run", type=Path)
     co.add_argument("--successes", type=int, default=1000)
     co.add_argument("--workers", type=int, default=2)
     co.add_argument("--seed", type=int, default=100_000, help="first seed (default: unseen ones)")
+    co.add_argument(
+        "--task",
+        action="append",
+        default=None,
+        help="only this task of the run (repeatable; default: all)",
+    )
     co.set_defaults(func=_collect)
     return parser
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -13,46 +13,65 @@ from gendexhand.errors import ConfigError
 M = TypeVar("M", bound=BaseModel)
 
 
-def _loc(loc: tuple[int | str, ...]) -> str:
-    out = ""
+_UNION_BRANCHES = ("tuple[float, float]", "tuple[float, float, float]")
+"""Union branch names pydantic inserts into an error's path."""
+
+
+def _models(annotation: Any) -> list[type[BaseModel]]:
+    """The models an annotation can hold (itself, a union's members, a list's items …)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models(arg)]
+
+
+def _tagged(models: list[type[BaseModel]], tag: str) -> type[BaseModel] | None:
+    """The member of a discriminated union whose ``Literal`` tag field is ``tag`` (pydantic puts
+    the tag into the path after the union; a single model's parts are its fields)."""
+    if len(models) < 2:
+        return None
+    for m in models:
+        for f in m.model_fields.values():
+            if get_origin(f.annotation) is Literal and get_args(f.annotation) == (tag,):
+                return m
+    return None
+
+
+def _walk(model: type[BaseModel], loc: tuple[int | str, ...]) -> tuple[str, type[BaseModel] | None]:
+    """The display path of ``loc`` (list indices as ``[i]``, union tags left out) and the model
+    that holds its last part."""
+    out, here, holder = "", [model], None
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in ("tuple[float, float]", "tuple[float, float, float]"):
-            continue  # union branch names pydantic inserts into the path
-        else:
-            out += f".{part}" if out else str(part)
-    return out or "(top level)"
+            continue
+        if part in _UNION_BRANCHES:
+            continue
+        chosen = _tagged(here, part)
+        if chosen is not None:
+            here = [chosen]
+            continue
+        holder = next((m for m in here if part in m.model_fields), here[0] if here else None)
+        out += f".{part}" if out else part
+        field = holder.model_fields.get(part) if holder else None
+        here = _models(field.annotation) if field else []
+    return out or "(top level)", holder
 
 
 def _describe(err: dict[str, Any], model: type[BaseModel]) -> str:
-    loc = _loc(err["loc"])
+    loc, holder = _walk(model, err["loc"])
     kind = err["type"]
     if kind == "extra_forbidden":
-        parent: type[BaseModel] | None = model
-        for part in err["loc"][:-1]:
-            if parent is None or isinstance(part, int):
-                continue
-            ann = parent.model_fields.get(str(part))
-            parent = _submodel(ann.annotation) if ann else None
-        valid = ", ".join(parent.model_fields) if parent else "?"
+        valid = ", ".join(holder.model_fields) if holder else "?"
         return f"{loc}: unknown field. Valid fields here: {valid}."
     msg = err["msg"].removeprefix("Value error, ")
     if not err["loc"]:  # whole-model checks put the field path in the message
         return msg
     if kind == "missing":
         return f"{loc}: required field is missing."
+    if kind == "union_tag_invalid":
+        ctx = err.get("ctx", {})
+        return f"{loc}: unknown kind {ctx.get('tag')!r}; valid kinds: {ctx.get('expected_tags')}."
     return f"{loc}: {msg} (got {err['input']!r})"
-
-
-def _submodel(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _submodel(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def parse_model(model: type[M], data: Any, source: str) -> M:

@@ -144,30 +144,9 @@ def discover_layout(model: mujoco.MjModel, hand_root: int | str) -> HandLayout:
     root = hand_root if isinstance(hand_root, int) else model.body(hand_root).id
     kids = _children(model)
     hand_bodies = _subtree(kids, root)
-    hand_joint_bodies = {int(model.jnt_bodyid[j]) for j in range(model.njnt)}
-
-    def below_a_joint(b: int) -> bool:
-        return any(p in hand_joint_bodies for p in _path_to_root(model, b) if p in hand_bodies)
-
-    leaves = [b for b in hand_bodies if not kids[b] and below_a_joint(b)]
-    if len(leaves) < 2:
-        name = model.body(root).name
-        raise EmbodimentError(
-            f"hand rooted at body {name!r} has {len(leaves)} jointed leaf bodies; a hand needs "
-            "at least two fingers"
-        )
-    paths = [list(reversed(_path_to_root(model, leaf))) for leaf in leaves]
-    palm = 0
-    for level in zip(*paths, strict=False):
-        if len(set(level)) != 1:
-            break
-        palm = level[0]
-
-    finger_roots = [c for c in kids[palm] if any(leaf in _subtree(kids, c) for leaf in leaves)]
-    tips: list[int] = []
-    for c in finger_roots:
-        sub = [leaf for leaf in leaves if leaf in _subtree(kids, c)]
-        tips.append(max(sub, key=lambda leaf: len(_path_to_root(model, leaf))))
+    leaves = _jointed_leaves(model, kids, root, hand_bodies)
+    palm = _common_ancestor(model, leaves)
+    finger_roots, tips = _fingers(model, kids, palm, leaves)
 
     data = mujoco.MjData(model)
     mujoco.mj_forward(model, data)
@@ -176,49 +155,14 @@ def discover_layout(model: mujoco.MjModel, hand_root: int | str) -> HandLayout:
         np.asarray(data.xpos[t] + data.xmat[t].reshape(3, 3) @ o)
         for t, o in zip(tips, offsets, strict=True)
     ]
-    n = len(tips)
-    scores = [
-        np.linalg.norm(rest[i] - np.mean([rest[k] for k in range(n) if k != i], axis=0))
-        for i in range(n)
-    ]
-    thumb = int(np.argmax(scores))
-    others = sorted(
-        (i for i in range(n) if i != thumb),
-        key=lambda i: float(np.linalg.norm(rest[i] - rest[thumb])),
-    )
-    names = (
-        FINGER_NAMES
-        if len(others) <= len(FINGER_NAMES)
-        else tuple(f"finger{k + 1}" for k in range(len(others)))
-    )
-    finger_of: dict[int, str] = {thumb: "thumb"}
-    for k, i in enumerate(others):
-        finger_of[i] = names[k]
+    thumb, others = _thumb_and_others(rest)
+    finger_of = _finger_names(thumb, others)
     order = [*others, thumb]
 
-    joint_group: dict[int, str] = {}
-    robot_path = _path_to_root(model, root)[1:]
-    for j in _body_joints(model, [b for b in robot_path if b != 0]):
-        joint_group[j] = "arm"
-    wrist_bodies = [b for b in _path_to_root(model, palm) if b in hand_bodies]
-    for j in _body_joints(model, wrist_bodies):
-        joint_group[j] = "wrist"
-    for i in order:
-        for j in _body_joints(model, _subtree(kids, finger_roots[i])):
-            joint_group[j] = finger_of[i]
-
-    group_names = ["arm", "wrist", *(finger_of[i] for i in order)]
-    act_group: dict[int, str] = {}
-    for a in range(model.nu):
-        driven = _actuator_joint(model, a)
-        if driven is not None and driven in joint_group:
-            act_group[a] = joint_group[driven]
-    groups = []
-    for g in group_names:
-        acts = tuple(a for a, gg in act_group.items() if gg == g)
-        joints = tuple(j for j, gg in sorted(joint_group.items()) if gg == g)
-        if acts or joints:
-            groups.append(ActuatorGroup(g, acts, joints))
+    joint_group = _joint_groups(
+        model, kids, root, palm, hand_bodies, [(finger_roots[i], finger_of[i]) for i in order]
+    )
+    groups = _actuator_groups(model, joint_group, ["arm", "wrist", *(finger_of[i] for i in order)])
 
     fingertips = tuple(Fingertip(finger_of[i], tips[i], _vec3(offsets[i])) for i in order)
     offset, quat = _palm_frame(
@@ -237,10 +181,123 @@ def discover_layout(model: mujoco.MjModel, hand_root: int | str) -> HandLayout:
         palm_offset=offset,
         palm_quat=quat,
         fingers=tuple(finger_of[i] for i in order),
-        groups=tuple(groups),
+        groups=groups,
         fingertips=fingertips,
         finger_bases=tuple(finger_roots[i] for i in order),
     )
+
+
+def _jointed_leaves(
+    model: mujoco.MjModel, kids: dict[int, list[int]], root: int, hand_bodies: list[int]
+) -> list[int]:
+    """The hand's leaf bodies below at least one joint of the hand; raises unless two or more."""
+    hand_joint_bodies = {int(model.jnt_bodyid[j]) for j in range(model.njnt)}
+
+    def below_a_joint(b: int) -> bool:
+        return any(p in hand_joint_bodies for p in _path_to_root(model, b) if p in hand_bodies)
+
+    leaves = [b for b in hand_bodies if not kids[b] and below_a_joint(b)]
+    if len(leaves) < 2:
+        name = model.body(root).name
+        raise EmbodimentError(
+            f"hand rooted at body {name!r} has {len(leaves)} jointed leaf bodies; a hand needs "
+            "at least two fingers"
+        )
+    return leaves
+
+
+def _common_ancestor(model: mujoco.MjModel, bodies: list[int]) -> int:
+    """The lowest common ancestor of ``bodies`` (the palm, for the fingertip leaves)."""
+    paths = [list(reversed(_path_to_root(model, b))) for b in bodies]
+    ancestor = 0
+    for level in zip(*paths, strict=False):
+        if len(set(level)) != 1:
+            break
+        ancestor = level[0]
+    return ancestor
+
+
+def _fingers(
+    model: mujoco.MjModel, kids: dict[int, list[int]], palm: int, leaves: list[int]
+) -> tuple[list[int], list[int]]:
+    """Each finger's root (a child of the palm holding a leaf) and its tip (its deepest leaf)."""
+    finger_roots = [c for c in kids[palm] if any(leaf in _subtree(kids, c) for leaf in leaves)]
+    tips: list[int] = []
+    for c in finger_roots:
+        sub = [leaf for leaf in leaves if leaf in _subtree(kids, c)]
+        tips.append(max(sub, key=lambda leaf: len(_path_to_root(model, leaf))))
+    return finger_roots, tips
+
+
+def _thumb_and_others(rest: list[np.ndarray]) -> tuple[int, list[int]]:
+    """The thumb (the tip farthest from the mean of the others) and the other fingers, nearest
+    to the thumb tip first; indices into ``rest``, the tip points at the rest posture."""
+    n = len(rest)
+    scores = [
+        np.linalg.norm(rest[i] - np.mean([rest[k] for k in range(n) if k != i], axis=0))
+        for i in range(n)
+    ]
+    thumb = int(np.argmax(scores))
+    others = sorted(
+        (i for i in range(n) if i != thumb),
+        key=lambda i: float(np.linalg.norm(rest[i] - rest[thumb])),
+    )
+    return thumb, others
+
+
+def _finger_names(thumb: int, others: list[int]) -> dict[int, str]:
+    """Finger index → name: ``thumb``, then :data:`FINGER_NAMES` (or finger1…N past four)."""
+    names = (
+        FINGER_NAMES
+        if len(others) <= len(FINGER_NAMES)
+        else tuple(f"finger{k + 1}" for k in range(len(others)))
+    )
+    finger_of: dict[int, str] = {thumb: "thumb"}
+    for k, i in enumerate(others):
+        finger_of[i] = names[k]
+    return finger_of
+
+
+def _joint_groups(
+    model: mujoco.MjModel,
+    kids: dict[int, list[int]],
+    root: int,
+    palm: int,
+    hand_bodies: list[int],
+    fingers: list[tuple[int, str]],
+) -> dict[int, str]:
+    """Joint → group: ``arm`` above the hand root, ``wrist`` from the hand root down to the palm,
+    and each finger's name on its subtree (``fingers``: root body and name, in group order)."""
+    joint_group: dict[int, str] = {}
+    robot_path = _path_to_root(model, root)[1:]
+    for j in _body_joints(model, [b for b in robot_path if b != 0]):
+        joint_group[j] = "arm"
+    wrist_bodies = [b for b in _path_to_root(model, palm) if b in hand_bodies]
+    for j in _body_joints(model, wrist_bodies):
+        joint_group[j] = "wrist"
+    for finger_root, name in fingers:
+        for j in _body_joints(model, _subtree(kids, finger_root)):
+            joint_group[j] = name
+    return joint_group
+
+
+def _actuator_groups(
+    model: mujoco.MjModel, joint_group: dict[int, str], group_names: list[str]
+) -> tuple[ActuatorGroup, ...]:
+    """One :class:`ActuatorGroup` per name that has actuators or joints, in ``group_names``
+    order; an actuator belongs to the group of the joint it drives."""
+    act_group: dict[int, str] = {}
+    for a in range(model.nu):
+        driven = _actuator_joint(model, a)
+        if driven is not None and driven in joint_group:
+            act_group[a] = joint_group[driven]
+    groups = []
+    for g in group_names:
+        acts = tuple(a for a, gg in act_group.items() if gg == g)
+        joints = tuple(j for j, gg in sorted(joint_group.items()) if gg == g)
+        if acts or joints:
+            groups.append(ActuatorGroup(g, acts, joints))
+    return tuple(groups)
 
 
 def _palm_frame(

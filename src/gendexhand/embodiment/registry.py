@@ -18,7 +18,7 @@ import numpy as np
 from gendexhand.embodiment import sources
 from gendexhand.embodiment.discovery import HandLayout, discover_layout
 from gendexhand.errors import EmbodimentError, unknown_name_message
-from gendexhand.sim.physics import DEFAULT_PHYSICS
+from gendexhand.physics import DEFAULT_PHYSICS, PhysicsSettings
 
 BASE_BODY = "gdh:base"
 HAND_PREFIX = "hand/"
@@ -53,11 +53,15 @@ class RobotSpec:
 class EmbodimentInfo:
     name: str
     description: str
-    build: Callable[[], RobotSpec]
+    build: Callable[[PhysicsSettings], RobotSpec]
+    """Builds the robot with the given contact settings on the hand's collision geoms."""
 
 
-def prepare_hand(spec: mujoco.MjSpec, hand_root: str) -> HandLayout:
-    """Discover the hand's layout on its own and add palm/fingertip sites and contact settings."""
+def prepare_hand(
+    spec: mujoco.MjSpec, hand_root: str, physics: PhysicsSettings = DEFAULT_PHYSICS
+) -> HandLayout:
+    """Discover the hand's layout on its own and add palm/fingertip sites and ``physics``'s
+    contact settings."""
     root = spec.body(hand_root)
     root.pos, root.quat = [0.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0]  # the mount frame is the root's
     model = spec.compile()
@@ -84,7 +88,7 @@ def prepare_hand(spec: mujoco.MjSpec, hand_root: str) -> HandLayout:
         body.gravcomp = 1.0
         for geom in body.geoms:
             if geom.contype or geom.conaffinity:
-                DEFAULT_PHYSICS.contact_geom(geom)
+                physics.contact_geom(geom)
     return layout
 
 
@@ -107,9 +111,15 @@ def _palm_down_quat(palm_in_root: np.ndarray) -> list[float]:
     return [float(q) for q in quat]
 
 
-def _floating(name: str, hand_spec: mujoco.MjSpec, hand_root: str, attach_root: str) -> RobotSpec:
+def _floating(
+    name: str,
+    hand_spec: mujoco.MjSpec,
+    hand_root: str,
+    attach_root: str,
+    physics: PhysicsSettings = DEFAULT_PHYSICS,
+) -> RobotSpec:
     """A hand on an actuated 6-DoF base (3 slides, then 3 hinges, in an unrotated body)."""
-    prepare_hand(hand_spec, hand_root)
+    prepare_hand(hand_spec, hand_root, physics)
     carried = hand_spec.body(attach_root)
     for body in [carried, *carried.find_all(mujoco.mjtObj.mjOBJ_BODY)]:
         body.gravcomp = 1.0  # e.g. Adroit's 4 kg forearm above the hand root
@@ -159,11 +169,11 @@ FRANKA_SHADOW_HOME = (0.0, -0.785, 0.0, -2.356, 0.0, 0.0, 0.0)
 FRANKA_SHADOW_MOUNT_YAW = np.pi / 4
 
 
-def franka_shadow() -> RobotSpec:
+def franka_shadow(physics: PhysicsSettings = DEFAULT_PHYSICS) -> RobotSpec:
     """Shadow Hand (wrist and palm, no forearm) on the Franka Panda flange."""
     arm, flange = sources.franka_arm()
     hand, hand_root = sources.shadow_hand()
-    prepare_hand(hand, hand_root)
+    prepare_hand(hand, hand_root, physics)
     for body in arm.bodies:
         if body.name:
             body.gravcomp = 1.0
@@ -182,22 +192,22 @@ def franka_shadow() -> RobotSpec:
     )
 
 
-def floating_shadow() -> RobotSpec:
+def floating_shadow(physics: PhysicsSettings = DEFAULT_PHYSICS) -> RobotSpec:
     """Shadow Hand on an actuated 6-DoF floating base (no arm), palm down at zero."""
     hand, hand_root = sources.shadow_hand()
-    return _floating("floating_shadow", hand, hand_root, hand_root)
+    return _floating("floating_shadow", hand, hand_root, hand_root, physics)
 
 
-def adroit() -> RobotSpec:
+def adroit(physics: PhysicsSettings = DEFAULT_PHYSICS) -> RobotSpec:
     """Adroit hand with its forearm on an actuated 6-DoF floating base, palm down at zero."""
     hand, hand_root = sources.adroit_hand()
-    return _floating("adroit", hand, hand_root, "forearm")
+    return _floating("adroit", hand, hand_root, "forearm", physics)
 
 
-def hand_from_path(path: Path) -> RobotSpec:
+def hand_from_path(path: Path, physics: PhysicsSettings = DEFAULT_PHYSICS) -> RobotSpec:
     """Any MJCF hand file on an actuated 6-DoF floating base."""
     hand, hand_root = sources.hand_from_file(path)
-    robot = _floating(f"file:{path}", hand, hand_root, hand_root)
+    robot = _floating(f"file:{path}", hand, hand_root, hand_root, physics)
     robot.source = f"user file {path}"
     return robot
 
@@ -216,10 +226,13 @@ def embodiment_names() -> list[str]:
     return sorted(EMBODIMENTS)
 
 
-def robot_spec(name: str, hand: Path | None = None) -> RobotSpec:
-    """Build a fresh :class:`RobotSpec` for ``name``, or for the hand file ``hand`` if given."""
+def robot_spec(
+    name: str, hand: Path | None = None, physics: PhysicsSettings = DEFAULT_PHYSICS
+) -> RobotSpec:
+    """Build a fresh :class:`RobotSpec` for ``name``, or for the hand file ``hand`` if given,
+    with ``physics``'s contact settings on the hand's collision geoms."""
     if hand is not None:
-        return hand_from_path(hand)
+        return hand_from_path(hand, physics)
     if name not in EMBODIMENTS:
         raise EmbodimentError(unknown_name_message("embodiment", name, EMBODIMENTS))
-    return EMBODIMENTS[name].build()
+    return EMBODIMENTS[name].build(physics)

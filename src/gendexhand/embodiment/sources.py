@@ -7,32 +7,16 @@ Nothing is downloaded: if the package is missing, :class:`EmbodimentError` says 
 
 from __future__ import annotations
 
-import importlib.util
 import xml.etree.ElementTree as ET
-from functools import cache
 from pathlib import Path
 
 import mujoco
 
 from gendexhand.errors import EmbodimentError
+from gendexhand.packaged import gymnasium_robotics_assets
 
 #: Licence notice that travels with every model built from gymnasium-robotics files.
 GYMNASIUM_ROBOTICS_LICENSE = "gymnasium-robotics assets (MIT / Apache-2.0, see its LICENSE.md)"
-
-
-@cache
-def gymnasium_robotics_assets() -> Path:
-    """Directory ``gymnasium_robotics/envs/assets`` of the installed package (not imported)."""
-    found = importlib.util.find_spec("gymnasium_robotics")
-    if found is None or not found.submodule_search_locations:
-        raise EmbodimentError(
-            "the model files come from the pip package 'gymnasium-robotics', which is not "
-            "installed: pip install gymnasium-robotics"
-        )
-    root = Path(next(iter(found.submodule_search_locations))) / "envs" / "assets"
-    if not root.is_dir():
-        raise EmbodimentError(f"gymnasium-robotics is installed but has no asset folder {root}")
-    return root
 
 
 def _neutralise_sizes(spec: mujoco.MjSpec) -> None:

@@ -13,7 +13,6 @@ run in worker processes (one per core).
 from __future__ import annotations
 
 import csv
-import functools
 import json
 import multiprocessing
 from collections.abc import Callable
@@ -25,14 +24,23 @@ import numpy as np
 
 from gendexhand.config.scene import SceneConfig
 from gendexhand.errors import ConfigError
-from gendexhand.learn.env import (
+from gendexhand.learn.env import SubtaskEnv
+from gendexhand.learn.starts import (
     StartState,
-    StartStates,
-    SubtaskEnv,
     collect_start_states,
+    load_starts,
+    save_starts,
     subtask_index,
 )
-from gendexhand.plan.schema import PlanConfig
+from gendexhand.plan.schema import PlanConfig, RLSubtask
+from gendexhand.runs.paths import (
+    CURVE_FILE,
+    NORMALIZER_FILE,
+    POLICY_FILE,
+    SKILL_EVAL_FILE,
+    STARTS_FILE,
+)
+from gendexhand.sim.snapshot import take_snapshot
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,10 @@ class TrainSettings:
     """Rollout length per update, all environments together."""
     batch_size: int = 256
     gamma: float = 0.98
+    n_epochs: int = 10
+    """PPO epochs over each rollout."""
+    net_arch: tuple[int, ...] = (256, 256)
+    """Hidden layer sizes of the policy and value networks."""
 
 
 @dataclass(frozen=True)
@@ -67,19 +79,19 @@ class TrainResult:
 
 
 class SandboxedReward:
-    """Reward code run in a :class:`~gendexhand.plan.reward.RewardWorker` (its own process, with
+    """Reward code run in a :class:`~gendexhand.sandbox.RewardWorker` (its own process, with
     memory and time limits), started in the process that first calls it. A rejected call raises
-    :class:`~gendexhand.plan.reward.RewardRejected`; the worker restarts by itself."""
+    :class:`~gendexhand.sandbox.RewardRejected`; the worker restarts by itself."""
 
     def __init__(self, source: str) -> None:
-        from gendexhand.plan.reward import check_reward_code
+        from gendexhand.sandbox import check_reward_code
 
         check_reward_code(source)
         self.source = source
         self._worker: Any = None
 
     def __call__(self, snap: dict[str, Any]) -> dict[str, float]:
-        from gendexhand.plan.reward import RewardWorker
+        from gendexhand.sandbox import RewardWorker
 
         if self._worker is None:
             # stable-baselines3 runs environments in daemonic processes, which multiprocessing
@@ -100,47 +112,21 @@ class SandboxedReward:
         return {"source": self.source, "_worker": None}
 
 
-def save_starts(path: Path, starts: StartStates) -> None:
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez(
-        tmp,
-        seeds=np.array([s.seed for s in starts]),
-        states=np.stack([s.state for s in starts]),
-        ctrls=np.stack([s.ctrl for s in starts]),
-        attempts=np.array(starts.attempts),
-        control_steps=np.array(starts.control_steps),
-    )
-    tmp.replace(path)
-
-
-def load_starts(path: Path) -> StartStates:
-    with np.load(path) as npz:
-        out = StartStates(
-            StartState(int(s), st.copy(), c.copy())
-            for s, st, c in zip(npz["seeds"], npz["states"], npz["ctrls"], strict=True)
-        )
-        if "control_steps" in npz:  # files from before the cost was recorded lack it
-            out.attempts, out.control_steps = int(npz["attempts"]), int(npz["control_steps"])
-    return out
-
-
 def preflight_reward(
     plan: PlanConfig, base: SceneConfig, subtask: str, starts: list[StartState]
 ) -> None:
     """Run the reward code on the start states (after a few random steps) in a limited worker;
     raise :class:`ConfigError` with every distinct rejection reason."""
-    from gendexhand.learn.env import snapshot
-    from gendexhand.plan.reward import preflight
+    from gendexhand.sandbox import preflight
 
-    rl = plan.subtasks[subtask_index(plan, subtask)].rl
-    assert rl is not None
+    rl = _rl_subtask(plan, subtask).rl
     env = SubtaskEnv(plan, base, subtask, starts[:8], lambda s: {}, {}, seed=0)
     snaps = []
     for k in range(min(8, len(starts))):
         env.reset(seed=k)
         for _ in range(3):
             env.step(env.action_space.sample())
-        snaps.append(snapshot(env.scene, np.zeros(len(env.active)), 0.0, {}))
+        snaps.append(take_snapshot(env.scene, np.zeros(len(env.active)), 0.0, {}).as_dict())
     reasons = preflight(rl.reward, snaps)
     if reasons:
         raise ConfigError(
@@ -148,12 +134,17 @@ def preflight_reward(
         )
 
 
+def _rl_subtask(plan: PlanConfig, subtask: str) -> RLSubtask:
+    sub = plan.subtasks[subtask_index(plan, subtask)]
+    if not isinstance(sub, RLSubtask):
+        raise ConfigError(f"subtask {subtask!r} is not an rl subtask")
+    return sub
+
+
 def make_env(
     plan: PlanConfig, base: SceneConfig, subtask: str, starts: list[StartState], seed: int
 ) -> SubtaskEnv:
-    rl = plan.subtasks[subtask_index(plan, subtask)].rl
-    if rl is None:
-        raise ConfigError(f"subtask {subtask!r} is not an rl subtask")
+    rl = _rl_subtask(plan, subtask).rl
     return SubtaskEnv(
         plan, base, subtask, starts, SandboxedReward(rl.reward), rl.weights, seed=seed
     )
@@ -191,7 +182,7 @@ def train_subtask(
 
     say = progress or (lambda m: None)
     folder.mkdir(parents=True, exist_ok=True)
-    starts_path = folder / "starts.npz"
+    starts_path = folder / STARTS_FILE
     if starts_path.is_file():
         starts = load_starts(starts_path)
     else:
@@ -217,14 +208,14 @@ def train_subtask(
         learning_rate=settings.learning_rate,
         n_steps=max(64, settings.n_steps // settings.envs),
         batch_size=settings.batch_size,
-        n_epochs=10,
+        n_epochs=settings.n_epochs,
         gamma=settings.gamma,
-        policy_kwargs={"net_arch": [256, 256]},
+        policy_kwargs={"net_arch": list(settings.net_arch)},
         seed=settings.seed,
         verbose=0,
         device="cpu",
     )
-    curve_path = folder / "curve.csv"
+    curve_path = folder / CURVE_FILE
     state: dict[str, Any] = {"best": -1.0, "stopped": False, "rate": 0.0}
 
     class Curve(BaseCallback):
@@ -256,8 +247,8 @@ def train_subtask(
             state["rate"] = rate
             if rate > state["best"]:
                 state["best"] = rate
-                self.model.save(folder / "policy.zip")
-                venv.save(str(folder / "vecnormalize.pkl"))
+                self.model.save(folder / POLICY_FILE)
+                venv.save(str(folder / NORMALIZER_FILE))
             if rate >= settings.target:
                 state["stopped"] = True
                 return False
@@ -284,7 +275,7 @@ def train_subtask(
         "start_state_attempts": starts.attempts,
         "start_state_steps": starts.control_steps,
     }
-    (folder / "eval.json").write_text(json.dumps(summary, indent=2) + "\n")
+    (folder / SKILL_EVAL_FILE).write_text(json.dumps(summary, indent=2) + "\n")
     return result
 
 
@@ -298,31 +289,3 @@ def _write_curve(path: Path, rows: list[dict[str, float]]) -> None:
         writer.writeheader()
         writer.writerows(rows)
     tmp.replace(path)
-
-
-def load_policy(folder: Path) -> Callable[[np.ndarray], np.ndarray]:
-    """A function from raw observations to actions, from ``policy.zip`` and its normaliser
-    (loaded once per file version: a retrained policy is read again)."""
-    if not (folder / "policy.zip").is_file():
-        raise ConfigError(f"no trained policy in {folder} (run `gendexhand train` first)")
-    return _load_policy(folder, (folder / "policy.zip").stat().st_mtime_ns)
-
-
-@functools.lru_cache(maxsize=8)
-def _load_policy(folder: Path, version: int) -> Callable[[np.ndarray], np.ndarray]:
-    import pickle
-
-    from stable_baselines3 import PPO
-
-    del version  # part of the cache key only
-    model = PPO.load(folder / "policy.zip", device="cpu")
-    with (folder / "vecnormalize.pkl").open("rb") as f:
-        norm = pickle.load(f)
-    rms, eps, clip = norm.obs_rms, norm.epsilon, norm.clip_obs
-
-    def act(obs: np.ndarray) -> np.ndarray:
-        x = np.clip((obs - rms.mean) / np.sqrt(rms.var + eps), -clip, clip)
-        action, _ = model.predict(x.astype(np.float32), deterministic=True)
-        return np.asarray(action)
-
-    return act

@@ -20,10 +20,11 @@ import mujoco
 import numpy as np
 
 from gendexhand.assets.model import GraspFrame
+from gendexhand.embodiment.synergy import grasp_geometry, hand_synergy
 from gendexhand.errors import ConfigError, unknown_name_message
 from gendexhand.motion.planner import ARM_GROUPS
-from gendexhand.embodiment.synergy import grasp_geometry, hand_synergy
 from gendexhand.sim.ik import IKResult, solve_palm_ik
+from gendexhand.sim.rotation import rot_z
 from gendexhand.sim.scene import Scene
 
 PALM_GAP = 0.004
@@ -48,11 +49,6 @@ class GraspCandidate:
     q: np.ndarray
     """qpos (nq,) at the grasp."""
     cost: float
-
-
-def _rot_z(angle: float) -> np.ndarray:
-    c, s = np.cos(angle), np.sin(angle)
-    return np.array([[c, -s, 0], [s, c, 0], [0, 0, 1.0]])
 
 
 def _surface_distance(scene: Scene, obj: str, point: np.ndarray, z: np.ndarray) -> float:
@@ -91,7 +87,7 @@ def frame_variants(
         axis_rot = obj_rot
         out = []
         for k in range(YAW_SAMPLES):
-            turn = axis_rot @ _rot_z(2 * np.pi * k / YAW_SAMPLES) @ axis_rot.T
+            turn = axis_rot @ rot_z(2 * np.pi * k / YAW_SAMPLES) @ axis_rot.T
             out.append(
                 (
                     f"{grasp.name}@yaw{360 * k // YAW_SAMPLES}",

@@ -14,16 +14,16 @@ A subtask's controller is one of
 * ``rl`` — a learned policy acting on the actuator ``groups`` listed (all others frozen), with
   reward code and a horizon (trained by a later stage).
 
-``success`` is an expression over the trusted predicates of :mod:`gendexhand.predicates.library`
+``success`` is an expression over the trusted predicates of :mod:`gendexhand.predicates`
 (``grasped(bottle) and lifted(bottle, 0.1)``); it is parsed, never executed as code.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, Union, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gendexhand.config.scene import NAME_RE
 
@@ -106,25 +106,74 @@ class RLSpec(_Strict):
     )
 
 
-class Subtask(_Strict):
+class SubtaskBase(_Strict):
+    """What every subtask has: a name, its controller ``kind`` and its success predicate. Each
+    kind is one variant (a subclass with a ``Literal`` kind and its own block of settings),
+    registered with :func:`subtask_kind`; its controller is registered under the same kind in
+    :mod:`gendexhand.plan.controllers`."""
+
     name: str
-    kind: Literal["motion", "scripted", "rl"]
-    motion: MotionSpec | None = None
-    scripted: ScriptedSpec | None = None
-    rl: RLSpec | None = None
+    kind: str
     success: str = Field(description="Predicate expression that must hold when the subtask ends.")
 
-    @model_validator(mode="after")
-    def _one_controller(self) -> Subtask:
-        given = [k for k in ("motion", "scripted", "rl") if getattr(self, k) is not None]
-        if given != [self.kind]:
-            raise ValueError(
-                f"a {self.kind!r} subtask needs exactly a {self.kind!r} block (got: "
-                f"{', '.join(given) or 'none'})"
-            )
-        if not NAME_RE.match(self.name):
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not NAME_RE.match(value):
             raise ValueError(f"name must match {NAME_RE.pattern}")
-        return self
+        return value
+
+
+SUBTASK_KINDS: dict[str, type[SubtaskBase]] = {}
+"""kind → its schema variant, in registration order."""
+
+S = TypeVar("S", bound=type[SubtaskBase])
+
+
+def subtask_kind(variant: S) -> S:
+    """Register a schema variant (a class decorator). Its ``kind`` field must be a ``Literal`` of
+    one string, which ``plan.yaml`` gives as ``kind:``; the plan schema is rebuilt to accept it."""
+    cls: type[SubtaskBase] = variant
+    kinds = get_args(cls.model_fields["kind"].annotation)
+    if len(kinds) != 1 or not isinstance(kinds[0], str):
+        raise TypeError(f"{variant.__name__}.kind must be a Literal of one string")
+    SUBTASK_KINDS[kinds[0]] = variant
+    if "PlanConfig" in globals():
+        annotation: Any = list.__class_getitem__(_subtask_union())
+        PlanConfig.model_fields["subtasks"].annotation = annotation
+        PlanConfig.model_rebuild(force=True)
+    return variant
+
+
+@subtask_kind
+class MotionSubtask(SubtaskBase):
+    kind: Literal["motion"] = "motion"
+    motion: MotionSpec
+
+
+@subtask_kind
+class ScriptedSubtask(SubtaskBase):
+    kind: Literal["scripted"] = "scripted"
+    scripted: ScriptedSpec
+
+
+@subtask_kind
+class RLSubtask(SubtaskBase):
+    kind: Literal["rl"] = "rl"
+    rl: RLSpec
+
+
+def _subtask_union() -> Any:
+    return Annotated[Union[tuple(SUBTASK_KINDS.values())], Field(discriminator="kind")]  # noqa: UP007
+
+
+if TYPE_CHECKING:
+    _SubtaskField = SubtaskBase
+else:
+    _SubtaskField = _subtask_union()
+
+Subtask = MotionSubtask | ScriptedSubtask | RLSubtask
+"""The built-in subtask variants (a kind registered later is a :class:`SubtaskBase` too)."""
 
 
 class ObjectNoise(_Strict):
@@ -147,7 +196,7 @@ class PlanConfig(_Strict):
     randomize: dict[str, ObjectNoise] = Field(
         default_factory=dict, description="Per object: uniform noise on its initial pose and size."
     )
-    subtasks: list[Subtask] = Field(min_length=1)
+    subtasks: list[_SubtaskField] = Field(min_length=1)
     view: str = Field(default="front", description="The view videos are rendered from.")
 
     @model_validator(mode="after")

@@ -16,7 +16,7 @@ from gendexhand.assets.instance import instance_spec
 from gendexhand.assets.model import AssetInfo
 from gendexhand.config.scene import ObjectConfig, SceneConfig
 from gendexhand.embodiment.registry import RobotSpec, robot_spec
-from gendexhand.sim.physics import DEFAULT_PHYSICS, PhysicsSettings
+from gendexhand.physics import DEFAULT_PHYSICS, PhysicsSettings
 
 TABLE_THICKNESS = 0.04
 SETTLE_SECONDS = 0.5
@@ -58,7 +58,11 @@ def default_base_pos(config: SceneConfig, robot: RobotSpec) -> tuple[float, floa
     return (t.pos[0] - 0.25, t.pos[1], t.height + 0.25)
 
 
-def _add_environment(spec: mujoco.MjSpec, config: SceneConfig) -> None:
+def _add_environment(
+    spec: mujoco.MjSpec, config: SceneConfig, physics: PhysicsSettings = DEFAULT_PHYSICS
+) -> None:
+    """Visual settings, sky, floor, the table (its top with ``physics``'s contact settings) and
+    the key light."""
     spec.visual.global_.offwidth, spec.visual.global_.offheight = OFFSCREEN_SIZE
     spec.visual.quality.shadowsize = 2048
     spec.visual.headlight.ambient = [0.25, 0.25, 0.25]
@@ -99,7 +103,7 @@ def _add_environment(spec: mujoco.MjSpec, config: SceneConfig) -> None:
         pos=[0, 0, t.height - TABLE_THICKNESS / 2],
         rgba=[0.55, 0.42, 0.3, 1],
     )
-    DEFAULT_PHYSICS.contact_geom(top)
+    physics.contact_geom(top)
     leg_h = (t.height - TABLE_THICKNESS) / 2
     for sx in (-1, 1):
         for sy in (-1, 1):
@@ -147,12 +151,13 @@ def _add_object(
 def build_spec(
     config: SceneConfig, physics: PhysicsSettings = DEFAULT_PHYSICS
 ) -> tuple[mujoco.MjSpec, RobotSpec]:
-    """The scene as an ``MjSpec`` (not yet compiled) and the robot it holds."""
-    robot = robot_spec(config.embodiment.name, config.embodiment.hand)
+    """The scene as an ``MjSpec`` (not yet compiled) and the robot it holds; ``physics`` sets the
+    global options and the contact settings of the objects, the hand and the table top."""
+    robot = robot_spec(config.embodiment.name, config.embodiment.hand, physics)
     spec = robot.spec
     spec.modelname = config.task.name
     physics.apply(spec)
-    _add_environment(spec, config)
+    _add_environment(spec, config, physics)
     root = spec.body(robot.root_body)
     root.pos = list(config.embodiment.base_pos or default_base_pos(config, robot))
     root.quat = _quat_from_euler_deg((0.0, 0.0, config.embodiment.base_yaw_deg))

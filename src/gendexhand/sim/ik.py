@@ -131,6 +131,27 @@ def min_clearance(
     return float(best)
 
 
+GeomPairs = list[tuple[list[int], list[int]]]
+"""Pairs of geom groups that must keep a distance (the first group against the second)."""
+
+
+@dataclass(frozen=True)
+class _PalmProblem:
+    """One IK problem set up for mink: the configuration it moves, its tasks and its limits."""
+
+    config: mink.Configuration
+    frame: mink.FrameTask
+    posture: mink.PostureTask
+    rot: np.ndarray | None
+    """The target orientation (3, 3), or None when only the position is constrained."""
+    constraints: list[mink.Task]
+    limits: list[mink.Limit]
+    pairs: GeomPairs
+    """Robot and environment geom groups that must keep ``clearance``."""
+    self_pairs: GeomPairs
+    """The robot's own geom groups that must keep :data:`SELF_CLEARANCE`."""
+
+
 def solve_palm_ik(
     scene: Scene,
     target_pos: npt.ArrayLike,
@@ -150,19 +171,34 @@ def solve_palm_ik(
     (the one about to be grasped) are left out of the clearance constraint. Never raises for an
     unreachable target: the result says so in ``success`` and ``reason``.
     """
+    problem = _setup_palm_problem(
+        scene,
+        target_pos,
+        target_rot,
+        groups=groups,
+        clearance=clearance,
+        q_init=q_init,
+        ignore=ignore,
+    )
+    it, stuck = _iterate(problem, max_iters, pos_tol, rot_tol)
+    return _palm_result(problem, scene.model, it, stuck, clearance, pos_tol, rot_tol)
+
+
+def _setup_palm_problem(
+    scene: Scene,
+    target_pos: npt.ArrayLike,
+    target_rot: npt.ArrayLike | None,
+    *,
+    groups: Sequence[str],
+    clearance: float,
+    q_init: npt.ArrayLike | None,
+    ignore: Sequence[str],
+) -> _PalmProblem:
+    """The mink configuration at the (limit-clipped) start, the palm and posture tasks, the
+    freezing constraint of every degree of freedom outside ``groups``, and the limits."""
     model = scene.model
     config = mink.Configuration(model)
-    q0 = np.array(scene.data.qpos if q_init is None else q_init, dtype=float)
-    # contacts can push a joint slightly past its limit (fingers closed on a handle); a start
-    # outside the limits leaves the QP without a solution, so start from the nearest valid value
-    for j in range(model.njnt):
-        kind = int(model.jnt_type[j])  # numpy ints are not `in` a tuple of mjtJoint values
-        if model.jnt_limited[j] and kind in (
-            int(mujoco.mjtJoint.mjJNT_HINGE),
-            int(mujoco.mjtJoint.mjJNT_SLIDE),
-        ):
-            a = model.jnt_qposadr[j]
-            q0[a] = np.clip(q0[a], *model.jnt_range[j])
+    q0 = _start_qpos(model, scene.data.qpos if q_init is None else q_init)
     config.update(q0)
 
     pos = np.asarray(target_pos, dtype=float).reshape(3)
@@ -184,11 +220,39 @@ def solve_palm_ik(
     active_joints = [j for g in groups for j in scene.robot.group(g).joints]
     active_dofs = {int(model.jnt_dofadr[j]) for j in active_joints}
     frozen = [d for d in range(model.nv) if d not in active_dofs]
-    constraints = [mink.DofFreezingTask(model, dof_indices=frozen)] if frozen else []
+    constraints: list[mink.Task] = (
+        [mink.DofFreezingTask(model, dof_indices=frozen)] if frozen else []
+    )
 
+    pairs, self_pairs = _clearance_pairs(scene, ignore)
+    limits = _ik_limits(model, pairs, self_pairs, clearance)
+    return _PalmProblem(config, frame, posture, rot, constraints, limits, pairs, self_pairs)
+
+
+def _start_qpos(model: mujoco.MjModel, qpos: npt.ArrayLike) -> np.ndarray:
+    """A copy of ``qpos`` with every limited hinge and slide clipped into its range.
+
+    Contacts can push a joint slightly past its limit (fingers closed on a handle); a start
+    outside the limits leaves the QP without a solution, so IK starts from the nearest valid value.
+    """
+    q0 = np.array(qpos, dtype=float)
+    for j in range(model.njnt):
+        kind = int(model.jnt_type[j])  # numpy ints are not `in` a tuple of mjtJoint values
+        if model.jnt_limited[j] and kind in (
+            int(mujoco.mjtJoint.mjJNT_HINGE),
+            int(mujoco.mjtJoint.mjJNT_SLIDE),
+        ):
+            a = model.jnt_qposadr[j]
+            q0[a] = np.clip(q0[a], *model.jnt_range[j])
+    return q0
+
+
+def _clearance_pairs(scene: Scene, ignore: Sequence[str]) -> tuple[GeomPairs, GeomPairs]:
+    """The robot–environment pairs (the hand may touch the ``ignore``-d objects, the arm above
+    it may not) and the robot's self pairs, each without empty groups."""
+    model = scene.model
     robot = robot_geoms(scene)
     env_geoms = _environment_geoms(scene, robot)
-    # the hand may touch the ignored objects; the arm above it may not
     hand_root = scene.robot.layout.hand_root
     hand = [g for g in robot if _is_ancestor(model, hand_root, int(model.geom_bodyid[g]))]
     arm = [g for g in robot if g not in set(hand)]  # empty for a floating hand
@@ -197,6 +261,13 @@ def solve_palm_ik(
     pairs = [(hand, hand_env), (arm, env_geoms)] if skip else [(robot, env_geoms)]
     pairs = [(a, b) for a, b in pairs if a and b]
     self_pairs = [(a, b) for a, b in _self_pairs(model, arm, hand) if a and b]
+    return pairs, self_pairs
+
+
+def _ik_limits(
+    model: mujoco.MjModel, pairs: GeomPairs, self_pairs: GeomPairs, clearance: float
+) -> list[mink.Limit]:
+    """Joint limits, and a collision-avoidance limit for each non-empty set of pairs."""
     limits: list[mink.Limit] = [mink.ConfigurationLimit(model)]
     for group, distance in ((pairs, clearance), (self_pairs, SELF_CLEARANCE)):
         if group:
@@ -208,7 +279,17 @@ def solve_palm_ik(
                     collision_detection_distance=distance + 0.05,
                 )
             )
+    return limits
 
+
+def _iterate(
+    problem: _PalmProblem, max_iters: int, pos_tol: float, rot_tol: float
+) -> tuple[int, str]:
+    """Integrate IK velocities into ``problem.config`` until the palm is within tolerance.
+
+    Returns the iterations run and, if the limits admitted no velocity, why it stopped early.
+    """
+    config, frame, rot = problem.config, problem.frame, problem.rot
     dt = 0.05
     it = 0
     stuck = ""
@@ -216,12 +297,12 @@ def solve_palm_ik(
         try:
             vel = mink.solve_ik(
                 config,
-                [frame, posture],
+                [frame, problem.posture],
                 dt,
                 solver="daqp",
                 damping=1e-3,
-                limits=limits,
-                constraints=constraints,
+                limits=problem.limits,
+                constraints=problem.constraints,
             )
         except mink.exceptions.NoSolutionFound:
             # the joint and collision limits admit no velocity (e.g. wedged between obstacles)
@@ -231,13 +312,27 @@ def solve_palm_ik(
         err = frame.compute_error(config)
         if np.linalg.norm(err[:3]) < pos_tol and (rot is None or np.linalg.norm(err[3:]) < rot_tol):
             break
-    err = frame.compute_error(config)
+    return it, stuck
+
+
+def _palm_result(
+    problem: _PalmProblem,
+    model: mujoco.MjModel,
+    it: int,
+    stuck: str,
+    clearance: float,
+    pos_tol: float,
+    rot_tol: float,
+) -> IKResult:
+    """Measure the reached configuration (palm errors, true clearances) and judge it."""
+    config, rot = problem.config, problem.rot
+    err = problem.frame.compute_error(config)
     pos_err = float(np.linalg.norm(err[:3]))
     rot_err = 0.0 if rot is None else float(np.linalg.norm(err[3:]))
     data = config.data
-    clear = min((min_clearance(model, data, a, b) for a, b in pairs), default=float("inf"))
+    clear = min((min_clearance(model, data, a, b) for a, b in problem.pairs), default=float("inf"))
     self_clear = min(
-        (min_clearance(model, data, a, b) for a, b in self_pairs), default=float("inf")
+        (min_clearance(model, data, a, b) for a, b in problem.self_pairs), default=float("inf")
     )
     reasons = []
     if pos_err >= pos_tol:

@@ -9,8 +9,8 @@ from gendexhand.assets.catalog import get_asset
 from gendexhand.config.scene import SceneConfig
 from gendexhand.embodiment.embodiment import Embodiment
 from gendexhand.errors import SimulationError
+from gendexhand.physics import DEFAULT_PHYSICS, PhysicsSettings
 from gendexhand.sim.builder import SETTLE_SECONDS, ObjectHandle, build_spec
-from gendexhand.sim.physics import DEFAULT_PHYSICS, PhysicsSettings
 
 STATE_SIG = mujoco.mjtState.mjSTATE_INTEGRATION
 

@@ -1,0 +1,63 @@
+"""``rl`` subtasks: a trained policy moves the subtask's actuator groups (all others hold their
+targets) until the success predicate holds or the horizon ends."""
+
+from __future__ import annotations
+
+from gendexhand.errors import ConfigError
+from gendexhand.motion.planner import ARM_GROUPS
+from gendexhand.plan.controllers.base import (
+    Controller,
+    Episode,
+    PlanCheck,
+    SubtaskError,
+    controller,
+)
+from gendexhand.plan.policy import ActionMap, load_policy, observe
+from gendexhand.plan.results import FailureCategory
+from gendexhand.plan.schema import RLSubtask
+from gendexhand.predicates import PredicateContext, Success, grasped
+from gendexhand.runs.paths import POLICY_FILE
+
+
+@controller("rl")
+class RLController(Controller[RLSubtask]):
+    def check(self, plan: PlanCheck) -> None:
+        rl = self.sub.rl
+        for g in rl.groups:
+            if g not in plan.groups:
+                raise plan.error("rl.groups", "group", g, plan.groups)
+        other = [g for g in rl.groups if g not in ARM_GROUPS]
+        if rl.action in ("palm", "palm_position") and other:
+            raise ConfigError(
+                f"{plan.where}.rl.groups: {rl.action!r} actions move the palm with the arm "
+                f"({', '.join(ARM_GROUPS)}) only; not with {', '.join(other)} (a hand group "
+                f"needs its own subtask, or action 'actuators')"
+            )
+
+    def run(self, ep: Episode, success: Success, ctx: PredicateContext) -> None:
+        sub = self.sub
+        folder = None if ep.skills is None else ep.skills / sub.name
+        if folder is None or not (folder / POLICY_FILE).is_file():
+            raise SubtaskError(
+                FailureCategory.RL,
+                f"no trained policy for {sub.name!r} (train it: gendexhand train RUN_DIR "
+                f"--subtask {sub.name})",
+            )
+        act = load_policy(folder)
+        scene = ep.scene
+        actions = ActionMap(scene, sub.rl.groups, sub.rl.action, ep.synergy)
+        actions.reset(scene)
+        steps = 0
+        while steps < sub.rl.horizon:
+            actions.apply(scene, act(observe(scene, actions.active)))
+            ep.loop.step(scene.data.ctrl)
+            steps += 1
+            ep.stepped()
+            if success(ctx):
+                break
+        # what the hand holds now (later motions carry it): the object of the planned grasp, or
+        # any free object when no grasp was planned
+        free = [n for n, h in scene.objects.items() if h.qpos_adr is not None]
+        if ep.grasp_object is not None:
+            free = [n for n in free if n == ep.grasp_object]
+        ep.held = next((n for n in free if grasped(ctx, n)), None)

@@ -1,0 +1,96 @@
+"""Every path of a run directory, in one place.
+
+A run directory holds many tasks, each in its own folder::
+
+    RUN_DIR/
+      manifest.json                      what each artifact was made from (runs.rundir)
+      tasks/<task>/
+        plan.yaml, scene.yaml            the task's plan and the scene it names
+        skills/<subtask>/                one trained rl subtask:
+          starts.npz                       start states (collected by running the chain)
+          policy.zip, vecnormalize.pkl     the best checkpoint and its observation normaliser
+          curve.csv, eval.json             the learning curve and the final evaluation
+        eval/                            whole-chain episodes (gendexhand eval / execute):
+          summary.json, episodes.jsonl, video/episode_<seed>.gif
+        episodes/                        collected successful episodes (gendexhand collect):
+          episode_<seed>.npz, collect.json
+
+Paths here are relative POSIX strings (what :class:`~gendexhand.runs.rundir.RunDir` takes);
+``RunDir.path(rel)`` makes them absolute.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gendexhand.errors import ConfigError
+
+TASKS_DIR = "tasks"
+PLAN_FILE = "plan.yaml"
+SCENE_FILE = "scene.yaml"
+SKILLS_DIR = "skills"
+STARTS_FILE = "starts.npz"
+POLICY_FILE = "policy.zip"
+NORMALIZER_FILE = "vecnormalize.pkl"
+CURVE_FILE = "curve.csv"
+SKILL_EVAL_FILE = "eval.json"
+EVAL_DIR = "eval"
+SUMMARY_FILE = "summary.json"
+EPISODE_LOG = "episodes.jsonl"
+VIDEO_DIR = "video"
+VIDEO_FILE = "episode_{seed}.gif"
+EPISODES_DIR = "episodes"
+EPISODE_FILE = "episode_{seed}.npz"
+COLLECT_SUMMARY = "collect.json"
+
+TASK_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+"""A task id names a folder: lower-case letters, digits and ``_``, at most 64 characters."""
+
+
+def check_task_id(task: str, where: str = "task") -> str:
+    """``task`` if it is a valid task id, else a :class:`ConfigError` naming ``where``."""
+    if not isinstance(task, str) or not TASK_ID_RE.match(task):
+        shown = task if len(repr(task)) < 80 else repr(task)[:77] + "..."
+        raise ConfigError(
+            f"{where}: {shown!r} is not a valid task id (it names a folder: lower-case letters, "
+            f"digits and '_', starting with a letter, at most 64 characters)"
+        )
+    return task
+
+
+@dataclass(frozen=True)
+class TaskPaths:
+    """The relative paths of one task of a run."""
+
+    task: str
+
+    def __post_init__(self) -> None:
+        check_task_id(self.task)
+
+    @property
+    def root(self) -> str:
+        return f"{TASKS_DIR}/{self.task}"
+
+    @property
+    def plan(self) -> str:
+        return f"{self.root}/{PLAN_FILE}"
+
+    @property
+    def scene(self) -> str:
+        return f"{self.root}/{SCENE_FILE}"
+
+    @property
+    def skills(self) -> str:
+        return f"{self.root}/{SKILLS_DIR}"
+
+    def skill(self, subtask: str) -> str:
+        return f"{self.skills}/{subtask}"
+
+    @property
+    def eval(self) -> str:
+        return f"{self.root}/{EVAL_DIR}"
+
+    @property
+    def episodes(self) -> str:
+        return f"{self.root}/{EPISODES_DIR}"

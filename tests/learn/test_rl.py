@@ -1,0 +1,201 @@
+"""RL subtasks: the environment, sandboxed rewards in it, a short PPO run, and its policy in the
+chain. Budgets here are tiny: they prove the plumbing, not the learning (see benchmarks/)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gendexhand.cli.main import main
+from gendexhand.config.scene import SceneConfig
+from gendexhand.examples import task_plans
+from gendexhand.learn.env import SubtaskEnv
+from gendexhand.learn.starts import collect_start_states
+from gendexhand.learn.train import SandboxedReward
+from gendexhand.plan.chain import run_episode
+from gendexhand.plan.load import load_plan
+from gendexhand.plan.schema import PlanConfig
+from gendexhand.sandbox import compile_reward
+from gendexhand.sim.snapshot import take_snapshot
+
+PLAN = task_plans(learned=True)["pick_bottle_rl"]
+
+
+@pytest.fixture(scope="module")
+def starts() -> list:  # type: ignore[type-arg]
+    plan, base = load_plan(PLAN)
+    return collect_start_states(plan, base, "grasp", 2, workers=2)
+
+
+def _grasp_variant(**rl: object) -> tuple[PlanConfig, SceneConfig]:
+    """pick_bottle_rl with its grasp subtask's rl block changed."""
+    plan, base = load_plan(PLAN)
+    data = plan.model_dump()
+    data["subtasks"][2]["rl"].update(rl)
+    return PlanConfig.model_validate(data), base
+
+
+def test_parallel_start_states_are_the_serial_ones(starts: list) -> None:  # type: ignore[type-arg]
+    plan, base = load_plan(PLAN)
+    (first,) = collect_start_states(plan, base, "grasp", 1)
+    assert first.seed == starts[0].seed
+    np.testing.assert_array_equal(first.state, starts[0].state)
+    np.testing.assert_array_equal(first.ctrl, starts[0].ctrl)
+
+
+@pytest.mark.parametrize(("mode", "size"), [("palm", 6), ("palm_position", 3)])
+def test_palm_actions_move_the_palm_along_the_commanded_twist(
+    starts: list,  # type: ignore[type-arg]
+    mode: str,
+    size: int,
+) -> None:
+    plan, base = _grasp_variant(groups=["arm"], action=mode)
+    env = SubtaskEnv(plan, base, "grasp", starts, lambda s: {}, {}, seed=0)
+    assert env.action_space.shape == (size,)
+    for axis in (0, 2):  # back, then up: the palm goes that way and keeps its orientation
+        env.reset(seed=0)
+        pos0, rot0 = env.scene.robot.palm_pose(env.scene.data)
+        act = np.zeros(size, dtype=np.float32)
+        act[axis] = -1.0 if axis == 0 else 1.0
+        for _ in range(15):
+            env.step(act)
+        pos, rot = env.scene.robot.palm_pose(env.scene.data)
+        move = pos - pos0
+        assert abs(move[axis]) > 0.04, move  # 15 steps of at most 5 mm; the servos lag
+        assert np.linalg.norm(np.delete(move, axis)) < 0.3 * abs(move[axis]), move
+        assert np.degrees(np.arccos(np.clip((np.trace(rot0.T @ rot) - 1) / 2, -1, 1))) < 8
+
+
+@pytest.mark.parametrize(("mode", "size"), [("group_synergy", 5), ("actuators", 18)])
+def test_env_spaces_steps_and_the_plans_reward(
+    starts: list,  # type: ignore[type-arg]
+    mode: str,
+    size: int,
+) -> None:
+    plan, base = _grasp_variant(action=mode)
+    rl = plan.subtasks[2].rl
+    assert rl is not None
+    env = SubtaskEnv(plan, base, "grasp", starts, compile_reward(rl.reward), rl.weights, seed=0)
+    obs, _ = env.reset(seed=0)
+    assert env.observation_space.shape == obs.shape and obs.dtype == np.float32
+    # actuators: thumb 5 + index 3 + middle 3 + ring 3 + little 4; synergy: one per group
+    assert env.action_space.shape == (size,)
+    frozen = np.setdiff1d(np.arange(env.scene.model.nu), env.active)
+    before = env.scene.data.ctrl[frozen].copy()
+    total = 0.0
+    for _ in range(40):  # close the hand: every active target moves towards its range end
+        obs, reward, terminated, _, info = env.step(np.ones(size, dtype=np.float32))
+        total += reward
+        assert set(info["terms"]) == {"reach", "thumb", "fingers", "held", "upright"}
+        if terminated:
+            break
+    np.testing.assert_array_equal(env.scene.data.ctrl[frozen], before)  # frozen stay frozen
+    assert terminated and info["is_success"]  # the scripted close works, so this must too
+    assert np.isfinite(total)
+    assert env.overhead() < 2.0  # measured on its own in benchmarks; generous bound here
+
+
+def test_a_rejected_reward_is_recorded_and_the_episode_goes_on(starts: list) -> None:  # type: ignore[type-arg]
+    plan, base = load_plan(PLAN)
+    code = "def reward(state):\n    return {'boom': 1.0 / (state.t - state.t)}\n"
+    env = SubtaskEnv(plan, base, "grasp", starts, SandboxedReward(code), {"boom": 1.0}, seed=0)
+    env.reset(seed=0)
+    _, reward, _, _, info = env.step(np.zeros(5, dtype=np.float32))
+    assert reward == 0.0 and "ZeroDivisionError" in info["reward_rejected"]
+    _, _, _, _, info = env.step(np.zeros(5, dtype=np.float32))  # the worker was restarted
+    assert "ZeroDivisionError" in info["reward_rejected"] and env.rejections == 2
+    env.reward_fn.close()  # type: ignore[attr-defined]
+
+
+def test_snapshot_matches_the_reward_state_format(starts: list) -> None:  # type: ignore[type-arg]
+    plan, base = load_plan(PLAN)
+    env = SubtaskEnv(plan, base, "grasp", starts, lambda s: {}, {}, seed=0)
+    env.reset(seed=0)
+    snap = take_snapshot(env.scene, np.zeros(5), 0.0, {}).as_dict()
+    fn = compile_reward(
+        "def reward(state):\n"
+        "    b = state.objects.bottle\n"
+        "    return {'h': b.bottom - state.table_height, 'n': len(state.tips),\n"
+        "            'z': float(state.palm.rot[2, 2]), 'c': state.contacts.bottle.thumb}\n"
+    )
+    terms = fn(snap)
+    assert abs(terms["h"]) < 0.01 and terms["n"] == 5 and terms["c"] >= 0.0
+
+
+def test_train_then_eval_through_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = tmp_path / "run"
+    args = ["train", str(run), "--plan", str(PLAN), "--steps", "128", "--envs", "1",
+            "--no-progress"]  # fmt: skip
+    from gendexhand.learn import train as train_module
+
+    small = train_module.TrainSettings(
+        steps=128, envs=1, eval_every=64, eval_episodes=2, start_states=2, n_steps=64,
+        batch_size=64,
+    )  # fmt: skip
+    original = train_module.TrainSettings
+    train_module.TrainSettings = lambda **kw: small  # type: ignore[assignment,misc]
+    try:
+        assert main(args) == 0
+    finally:
+        train_module.TrainSettings = original  # type: ignore[misc]
+    out = capsys.readouterr().out
+    assert "grasp: best success" in out
+    task = run / "tasks" / "pick_bottle_rl"
+    folder = task / "skills" / "grasp"
+    for name in ("policy.zip", "vecnormalize.pkl", "curve.csv", "starts.npz", "eval.json"):
+        assert (folder / name).is_file(), name
+    header = (folder / "curve.csv").read_text().splitlines()[0].split(",")
+    assert {"steps", "success_rate", "term_reach", "term_held"} <= set(header)
+    assert json.loads((folder / "eval.json").read_text())["steps"] >= 128
+    # the chain now runs the policy for the rl subtask (whatever its skill after 128 steps)
+    plan, base = load_plan(task / "plan.yaml")
+    result = run_episode(plan, base, seed=5, skills=task / "skills")
+    names = [s.name for s in result.subtasks]
+    assert names[:3] == ["reach", "approach", "grasp"]
+    assert "no trained policy" not in result.subtasks[2].reason
+    assert main(["eval", str(run), "--episodes", "1"]) == 0
+    assert (task / "eval" / "summary.json").is_file()
+    assert main(["eval", str(run), "--task", "nope"]) == 2
+    assert "unknown task 'nope'" in capsys.readouterr().err
+
+
+def test_collect_keeps_successful_episodes_with_their_steps(tmp_path: Path) -> None:
+    from gendexhand.stages.collect import collect
+
+    plan = task_plans()["pick_bottle"]
+    res = collect(plan, tmp_path, "episodes", successes=1, seed=0)
+    tmp_path = tmp_path / "episodes"
+    assert res.successes == 1 and res.attempts >= 1
+    (episode,) = sorted(tmp_path.glob("episode_*.npz"))
+    with np.load(episode) as z:
+        steps = len(z["subtask"])
+        assert z["action"].shape[0] == z["qpos"].shape[0] == z["qvel"].shape[0] == steps
+        assert list(z["subtasks"]) == ["reach", "approach", "close", "lift"]
+        assert list(np.unique(z["subtask"])) == [0, 1, 2, 3]  # every subtask left its steps
+    summary = json.loads((tmp_path / "collect.json").read_text())
+    assert summary["successes"] == 1 and summary["control_steps_per_success"] == steps
+    assert sum(summary["failed_subtasks"].values()) == summary["attempts"] - 1
+    assert not list(tmp_path.glob(".*tmp*"))
+
+
+def test_a_learned_grasp_hands_its_object_to_the_planned_transport(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """transport_to needs the hand's held object; after an rl grasp it must be known. The policy
+    here closes every finger group (the scripted close does the same and succeeds)."""
+    import gendexhand.plan.controllers.rl as rl
+
+    monkeypatch.setattr(rl, "load_policy", lambda folder: lambda obs: np.ones(5))
+    (tmp_path / "grasp").mkdir()
+    (tmp_path / "grasp" / "policy.zip").write_bytes(b"")  # the executor checks it exists
+    plan, base = load_plan(task_plans(learned=True)["apple_into_bowl_rl"])
+    result = run_episode(plan, base, 0, skills=tmp_path)
+    names = [s.name for s in result.subtasks]
+    assert names[:5] == ["reach", "approach", "grasp", "lift", "transport"], result.subtasks
+    assert all(s.success for s in result.subtasks[:5]), result.subtasks[-1].reason
+    assert result.subtasks[2].steps < 40  # the grasp stopped when its predicate held
