@@ -141,10 +141,12 @@ def test_train_then_eval_through_the_cli(
     train_module.TrainSettings = lambda **kw: small  # type: ignore[assignment,misc]
     try:
         assert main(args) == 0
+        first = capsys.readouterr().out
+        assert main(args) == 0  # nothing changed: training is skipped
+        assert "unchanged; not retrained" in capsys.readouterr().out
     finally:
         train_module.TrainSettings = original  # type: ignore[misc]
-    out = capsys.readouterr().out
-    assert "grasp: best success" in out
+    assert "grasp: best success" in first
     task = run / "tasks" / "pick_bottle_rl"
     folder = task / "skills" / "grasp"
     for name in ("policy.zip", "vecnormalize.pkl", "curve.csv", "starts.npz", "eval.json"):
@@ -181,6 +183,8 @@ def test_collect_keeps_successful_episodes_with_their_steps(tmp_path: Path) -> N
     assert summary["successes"] == 1 and summary["control_steps_per_success"] == steps
     assert sum(summary["failed_subtasks"].values()) == summary["attempts"] - 1
     assert not list(tmp_path.glob(".*tmp*"))
+    again = collect(plan, tmp_path.parent, "episodes", successes=1, seed=0)
+    assert again.skipped and again.successes == 1
 
 
 def test_a_learned_grasp_hands_its_object_to_the_planned_transport(

@@ -201,7 +201,6 @@ def _demo_learned(out: Path) -> list[str]:
     """Train the learned grasp of pick_bottle_rl, evaluate the chain, collect a few episodes."""
     from gendexhand.examples import task_plans
     from gendexhand.learn.train import TrainSettings, train_subtask
-    from gendexhand.plan.load import load_plan
     from gendexhand.runs.paths import CURVE_FILE, TaskPaths
     from gendexhand.stages.collect import collect
     from gendexhand.stages.execute import run_plan
@@ -210,14 +209,13 @@ def _demo_learned(out: Path) -> list[str]:
     run = RunDir(out)
     paths = TaskPaths("pick_bottle_rl")
     skills = run.path(paths.skills)
-    plan, base = load_plan(plan_path)
     print("\npick_bottle_rl: learning the grasp with PPO (reach and approach are planned):")
     t0 = time.perf_counter()
     res = train_subtask(
-        plan, base, "grasp", skills / "grasp",
+        run, paths, plan_path, "grasp",
         TrainSettings(steps=30_000, envs=2, target=0.9, eval_every=5_000, eval_episodes=20,
                       start_states=16),
-        progress=lambda m: print(f"  {m}"),
+        progress=lambda m: print(f"  {m}"), force=True,
     )  # fmt: skip
     print(
         f"  grasp: {res.success_rate:.0%} after {res.steps} control steps "
@@ -329,8 +327,9 @@ def train(
     from gendexhand.learn.train import train_subtask
     from gendexhand.plan.load import load_plan
 
+    rd = RunDir(run)
     for task, plan_path in run_tasks(run, tasks, plan):
-        config, base = load_plan(plan_path)
+        config, _ = load_plan(plan_path)
         rl = [s.name for s in config.subtasks if s.kind == "rl"]
         for name in subtasks or []:
             if name not in rl:
@@ -341,13 +340,14 @@ def train(
         if not names:
             print(f"{task}: no rl subtasks; nothing to train")
             continue
-        skills = RunDir(run).path(TaskPaths(task).skills)
         for name in names:
             t0 = time.perf_counter()
             res = train_subtask(
-                config, base, name, skills / name, settings, progress=print,
+                rd, TaskPaths(task), plan_path, name, settings, progress=print,
                 progress_bar=progress_bar,
             )  # fmt: skip
+            if res.skipped:
+                print(f"{task}/{name}: plan, earlier skills and settings unchanged; not retrained")
             print(
                 f"{task}/{name}: best success {res.success_rate:.0%} after {res.steps} control "
                 f"steps (+{res.start_state_steps} to reach the start states; "

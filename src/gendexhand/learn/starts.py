@@ -109,16 +109,17 @@ def collect_start_states(
 
 
 def save_starts(path: Path, starts: StartStates) -> None:
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez(
-        tmp,
-        seeds=np.array([s.seed for s in starts]),
-        states=np.stack([s.state for s in starts]),
-        ctrls=np.stack([s.ctrl for s in starts]),
-        attempts=np.array(starts.attempts),
-        control_steps=np.array(starts.control_steps),
-    )
-    tmp.replace(path)
+    """Write ``starts`` to ``path`` (a file name ending in ``.npz``; write it through a run
+    directory's ``writing`` for atomicity)."""
+    with path.open("wb") as f:
+        np.savez(
+            f,
+            seeds=np.array([s.seed for s in starts]),
+            states=np.stack([s.state for s in starts]),
+            ctrls=np.stack([s.ctrl for s in starts]),
+            attempts=np.array(starts.attempts),
+            control_steps=np.array(starts.control_steps),
+        )
 
 
 def load_starts(path: Path) -> StartStates:

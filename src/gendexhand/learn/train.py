@@ -1,9 +1,12 @@
 """Training an ``rl`` subtask with PPO (stable-baselines3) and evaluating it.
 
-Layout in the run directory (``<run>/skills/<subtask>/``): ``starts.npz`` (start states),
-``policy.zip`` and ``vecnormalize.pkl`` (the best checkpoint so far), ``curve.csv`` (one row per
-evaluation: control steps, success rate, mean episode reward, the mean of every reward term over
-the training steps since the last row), ``eval.json`` (the final evaluation).
+Layout in the run directory (``tasks/<task>/skills/<subtask>/``, see :mod:`gendexhand.runs.paths`
+for the names): start states, the best checkpoint so far and its observation normaliser, the
+learning curve (one row per evaluation: control steps, success rate, mean episode reward, the
+mean of every reward term over the training steps since the last row) and the final evaluation.
+Every file is written atomically through the run directory, whose manifest records the plan,
+scene, hand file, earlier skills and settings of the start states and of the training, so an
+unchanged rerun is skipped.
 
 Training stops early when the evaluated success rate reaches the target; otherwise after the
 step budget. Observations are normalised (``VecNormalize``); with more than one environment they
@@ -16,7 +19,7 @@ import csv
 import json
 import multiprocessing
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +30,13 @@ from gendexhand.errors import ConfigError
 from gendexhand.learn.env import SubtaskEnv
 from gendexhand.learn.starts import (
     StartState,
+    StartStates,
     collect_start_states,
     load_starts,
     save_starts,
     subtask_index,
 )
+from gendexhand.plan.load import load_plan, plan_inputs
 from gendexhand.plan.schema import PlanConfig, RLSubtask
 from gendexhand.runs.paths import (
     CURVE_FILE,
@@ -39,7 +44,9 @@ from gendexhand.runs.paths import (
     POLICY_FILE,
     SKILL_EVAL_FILE,
     STARTS_FILE,
+    TaskPaths,
 )
+from gendexhand.runs.rundir import RunDir, Stage
 from gendexhand.sim.snapshot import take_snapshot
 
 
@@ -76,6 +83,17 @@ class TrainResult:
     start_state_steps: int = 0
     """Control steps run to collect the start states (0 if they were collected earlier and not
     recorded)."""
+    skipped: bool = False
+    """Training was current (same plan, skills and settings) and was not rerun."""
+
+    @classmethod
+    def from_json(cls, subtask: str, folder: Path, path: Path) -> TrainResult:
+        """The result recorded in a skill's ``eval.json``."""
+        data = json.loads(path.read_text())
+        return cls(
+            subtask, int(data["steps"]), float(data["best_success_rate"]),
+            bool(data["stopped_early"]), folder, int(data["start_state_steps"]), skipped=True,
+        )  # fmt: skip
 
 
 class SandboxedReward:
@@ -166,32 +184,89 @@ def evaluate(model: Any, env: Any, episodes: int) -> tuple[float, float]:
     return successes / episodes, float(np.mean(returns))
 
 
+def _train_inputs(
+    run: RunDir, task: TaskPaths, plan_path: Path, plan: PlanConfig, base: SceneConfig, index: int
+) -> dict[str, Path | str]:
+    """What a subtask's start states and policy depend on: the plan, scene and hand files and the
+    trained policies of the rl subtasks before it (a retrained earlier skill reaches other
+    states)."""
+    inputs: dict[str, Path | str] = dict(plan_inputs(plan_path, plan, base))
+    for sub in plan.subtasks[:index]:
+        folder = run.path(task.skill(sub.name))
+        if isinstance(sub, RLSubtask) and folder.is_dir():
+            inputs[f"skill:{sub.name}"] = folder
+    return inputs
+
+
+def _start_states(
+    run: RunDir, rel: str, plan: PlanConfig, base: SceneConfig, subtask: str, skills: Path,
+    settings: TrainSettings, inputs: dict[str, Path | str], say: Callable[[str], None],
+) -> StartStates:  # fmt: skip
+    """The subtask's start states: read back when the plan, earlier skills and settings are
+    those they were collected with, else collected and written through the run directory."""
+    config = {"count": settings.start_states, "seed": settings.seed}
+    with run.stage(f"{rel}/starts", inputs, config) as stage:
+        if stage.skip:
+            return load_starts(run.path(f"{rel}/{STARTS_FILE}"))
+        starts = collect_start_states(
+            plan, base, subtask, settings.start_states, seed=settings.seed,
+            workers=settings.envs, skills=skills, progress=say,
+        )  # fmt: skip
+        with stage.writing(f"{rel}/{STARTS_FILE}") as tmp:
+            save_starts(tmp, starts)
+    return starts
+
+
 def train_subtask(
-    plan: PlanConfig,
-    base: SceneConfig,
+    run: RunDir,
+    task: TaskPaths,
+    plan_path: Path,
     subtask: str,
-    folder: Path,
     settings: TrainSettings = TrainSettings(),
     progress: Callable[[str], None] | None = None,
     progress_bar: bool = False,
+    force: bool = False,
 ) -> TrainResult:
-    """Train ``subtask`` of ``plan`` with PPO; checkpoints and the curve go to ``folder``."""
-    from stable_baselines3 import PPO
-    from stable_baselines3.common.callbacks import BaseCallback
-    from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecNormalize
-
+    """Train ``subtask`` of the plan at ``plan_path`` with PPO; start states, checkpoints, the
+    curve and the evaluation go to the run's ``task.skill(subtask)`` folder, written atomically.
+    The run's manifest records the plan, scene, hand, earlier skills and settings; training
+    that is current is skipped (``force`` retrains)."""
+    plan, base = load_plan(plan_path)
+    index = subtask_index(plan, subtask)
+    _rl_subtask(plan, subtask)
+    rel = task.skill(subtask)
+    folder = run.path(rel)
     say = progress or (lambda m: None)
-    folder.mkdir(parents=True, exist_ok=True)
-    starts_path = folder / STARTS_FILE
-    if starts_path.is_file():
-        starts = load_starts(starts_path)
-    else:
-        starts = collect_start_states(
-            plan, base, subtask, settings.start_states, seed=settings.seed,
-            workers=settings.envs, skills=folder.parent, progress=say,
-        )  # fmt: skip
-        save_starts(starts_path, starts)
-    preflight_reward(plan, base, subtask, starts)
+    inputs = _train_inputs(run, task, plan_path, plan, base, index)
+    with run.stage(f"{rel}/train", inputs, {"subtask": subtask, **asdict(settings)}) as stage:
+        if stage.skip and not force:
+            return TrainResult.from_json(subtask, folder, run.path(f"{rel}/{SKILL_EVAL_FILE}"))
+        starts = _start_states(run, rel, plan, base, subtask, run.path(task.skills), settings,
+                               inputs, say)  # fmt: skip
+        preflight_reward(plan, base, subtask, starts)
+        steps, best, stopped = _learn(plan, base, subtask, starts, settings, stage, rel, say,
+                                      progress_bar)  # fmt: skip
+        result = TrainResult(subtask, steps, best, stopped, folder, starts.control_steps)
+        stage.write_json(f"{rel}/{SKILL_EVAL_FILE}", {
+            "steps": result.steps,
+            "best_success_rate": result.success_rate,
+            "stopped_early": result.stopped_early,
+            "start_states": len(starts),
+            "start_state_attempts": starts.attempts,
+            "start_state_steps": starts.control_steps,
+        })  # fmt: skip
+    return result
+
+
+def _learn(
+    plan: PlanConfig, base: SceneConfig, subtask: str, starts: StartStates,
+    settings: TrainSettings, stage: Stage, rel: str, say: Callable[[str], None],
+    progress_bar: bool,
+) -> tuple[int, float, bool]:  # fmt: skip
+    """PPO until the budget ends or the target is reached: (control steps, best success rate,
+    stopped at the target)."""
+    from stable_baselines3 import PPO
+    from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv, VecNormalize
 
     def factory(rank: int) -> Callable[[], Any]:
         return lambda: make_env(plan, base, subtask, starts, settings.seed * 1000 + rank)
@@ -215,77 +290,81 @@ def train_subtask(
         verbose=0,
         device="cpu",
     )
-    curve_path = folder / CURVE_FILE
-    state: dict[str, Any] = {"best": -1.0, "stopped": False, "rate": 0.0}
-
-    class Curve(BaseCallback):
-        def __init__(self) -> None:
-            super().__init__()
-            self.terms: dict[str, list[float]] = {}
-            self.next_eval = settings.eval_every
-            self.rows: list[dict[str, float]] = []
-
-        def _on_step(self) -> bool:
-            for info in self.locals["infos"]:
-                for k, v in info.get("terms", {}).items():
-                    self.terms.setdefault(k, []).append(float(v))
-            if self.num_timesteps < self.next_eval:
-                return True
-            self.next_eval += settings.eval_every
-            return self.checkpoint()
-
-        def checkpoint(self) -> bool:
-            """Evaluate, log a curve row, keep the best policy; False once at the target."""
-            eval_env.obs_rms = venv.obs_rms
-            rate, ret = evaluate(self.model, eval_env, settings.eval_episodes)
-            row = {"steps": float(self.num_timesteps), "success_rate": rate, "eval_return": ret}
-            row.update({f"term_{k}": float(np.mean(v)) for k, v in sorted(self.terms.items())})
-            self.terms = {}
-            self.rows.append(row)
-            _write_curve(curve_path, self.rows)
-            say(f"{subtask}: {self.num_timesteps} steps, success {rate:.0%}, return {ret:.2f}")
-            state["rate"] = rate
-            if rate > state["best"]:
-                state["best"] = rate
-                self.model.save(folder / POLICY_FILE)
-                venv.save(str(folder / NORMALIZER_FILE))
-            if rate >= settings.target:
-                state["stopped"] = True
-                return False
-            return True
-
-    curve = Curve()
+    curve = _curve(settings, venv, eval_env, stage, rel, f"{subtask}: ", say)
     try:
         model.learn(settings.steps, callback=curve, progress_bar=progress_bar)
-        if not state["stopped"] and (
-            not curve.rows or curve.rows[-1]["steps"] < model.num_timesteps
-        ):
+        if not curve.stopped and (not curve.rows or curve.rows[-1]["steps"] < model.num_timesteps):
             curve.checkpoint()  # the budget ended between evaluations
     finally:
         venv.close()
-    result = TrainResult(
-        subtask, int(model.num_timesteps), float(state["best"]), bool(state["stopped"]), folder,
-        starts.control_steps,
-    )  # fmt: skip
-    summary = {
-        "steps": result.steps,
-        "best_success_rate": result.success_rate,
-        "stopped_early": result.stopped_early,
-        "start_states": len(starts),
-        "start_state_attempts": starts.attempts,
-        "start_state_steps": starts.control_steps,
-    }
-    (folder / SKILL_EVAL_FILE).write_text(json.dumps(summary, indent=2) + "\n")
-    return result
+    return int(model.num_timesteps), curve.best, curve.stopped
+
+
+def _curve(*args: Any) -> Any:
+    """The training callback: :class:`_CurveMixin` on stable-baselines3's ``BaseCallback``
+    (made here so that importing this module does not import torch)."""
+    from stable_baselines3.common.callbacks import BaseCallback
+
+    return type("Curve", (_CurveMixin, BaseCallback), {})(*args)
+
+
+class _CurveMixin:
+    """Every ``eval_every`` steps: evaluate the policy, append a curve row, keep the best
+    checkpoint."""
+
+    model: Any
+    num_timesteps: int
+    locals: dict[str, Any]
+
+    def __init__(
+        self, settings: TrainSettings, venv: Any, eval_env: Any, stage: Stage, rel: str,
+        label: str, say: Callable[[str], None],
+    ) -> None:  # fmt: skip
+        super().__init__()
+        self.settings, self.venv, self.eval_env = settings, venv, eval_env
+        self.stage, self.rel, self.label, self.say = stage, rel, label, say
+        self.terms: dict[str, list[float]] = {}
+        self.next_eval = settings.eval_every
+        self.rows: list[dict[str, float]] = []
+        self.best, self.stopped = -1.0, False
+
+    def _on_step(self) -> bool:
+        for info in self.locals["infos"]:
+            for k, v in info.get("terms", {}).items():
+                self.terms.setdefault(k, []).append(float(v))
+        if self.num_timesteps < self.next_eval:
+            return True
+        self.next_eval += self.settings.eval_every
+        return self.checkpoint()
+
+    def checkpoint(self) -> bool:
+        """Evaluate, log a curve row, keep the best policy; False once at the target."""
+        self.eval_env.obs_rms = self.venv.obs_rms
+        rate, ret = evaluate(self.model, self.eval_env, self.settings.eval_episodes)
+        row = {"steps": float(self.num_timesteps), "success_rate": rate, "eval_return": ret}
+        row.update({f"term_{k}": float(np.mean(v)) for k, v in sorted(self.terms.items())})
+        self.terms = {}
+        self.rows.append(row)
+        with self.stage.writing(f"{self.rel}/{CURVE_FILE}") as tmp:
+            _write_curve(tmp, self.rows)
+        self.say(f"{self.label}{self.num_timesteps} steps, success {rate:.0%}, return {ret:.2f}")
+        if rate > self.best:
+            self.best = rate
+            with self.stage.writing(f"{self.rel}/{POLICY_FILE}") as tmp:
+                self.model.save(tmp)
+            with self.stage.writing(f"{self.rel}/{NORMALIZER_FILE}") as tmp:
+                self.venv.save(str(tmp))
+        if rate >= self.settings.target:
+            self.stopped = True
+            return False
+        return True
 
 
 def _write_curve(path: Path, rows: list[dict[str, float]]) -> None:
     keys: list[str] = []
     for r in rows:
         keys += [k for k in r if k not in keys]
-    tmp = path.with_suffix(".tmp.csv")
-    with tmp.open("w", newline="") as f:
+    with path.open("w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=keys)
         writer.writeheader()
         writer.writerows(rows)
-    tmp.replace(path)

@@ -138,11 +138,21 @@ def subtask_kind(variant: S) -> S:
     if len(kinds) != 1 or not isinstance(kinds[0], str):
         raise TypeError(f"{variant.__name__}.kind must be a Literal of one string")
     SUBTASK_KINDS[kinds[0]] = variant
-    if "PlanConfig" in globals():
+    _rebuild()
+    return variant
+
+
+def unregister_subtask_kind(kind: str) -> None:
+    """Forget a registered kind (plans naming it are rejected again)."""
+    del SUBTASK_KINDS[kind]
+    _rebuild()
+
+
+def _rebuild() -> None:
+    if "PlanConfig" in globals():  # not while the built-in variants are being registered
         annotation: Any = list.__class_getitem__(_subtask_union())
         PlanConfig.model_fields["subtasks"].annotation = annotation
         PlanConfig.model_rebuild(force=True)
-    return variant
 
 
 @subtask_kind
