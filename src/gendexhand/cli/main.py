@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeAlias
 
 from gendexhand import __version__
 from gendexhand.errors import GenDexHandError
 
-Handler = Callable[[argparse.Namespace], int]
+# What ``add_subparsers`` returns; a string so it is not evaluated at run time.
+Verbs: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def _embodiments_list(args: argparse.Namespace) -> int:
@@ -146,7 +148,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"gendexhand {__version__}")
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="COMMAND")
+    # The order here is the order ``gendexhand --help`` lists the commands in.
+    for add in (
+        _add_demo_parser,
+        _add_embodiments_parser,
+        _add_scene_parser,
+        _add_assets_parser,
+        _add_execute_parser,
+        _add_train_parser,
+        _add_eval_parser,
+        _add_collect_parser,
+    ):
+        add(verbs)
+    return parser
 
+
+def _add_task_option(p: argparse.ArgumentParser) -> None:
+    """``--task``, shared by ``train``, ``eval`` and ``collect``."""
+    p.add_argument(
+        "--task",
+        action="append",
+        default=None,
+        help="only this task of the run (repeatable; default: all)",
+    )
+
+
+def _add_demo_parser(verbs: Verbs) -> None:
     demo = verbs.add_parser(
         "demo",
         help="build and render every example scene (the main job)",
@@ -158,6 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(func=_demo)
 
+
+def _add_embodiments_parser(verbs: Verbs) -> None:
     emb = verbs.add_parser(
         "embodiments",
         help="list or inspect robots",
@@ -184,6 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     show.set_defaults(func=_embodiments_show)
 
+
+def _add_scene_parser(verbs: Verbs) -> None:
     scene = verbs.add_parser(
         "scene",
         help="validate or render a scene config",
@@ -219,6 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ren.set_defaults(func=_scene_render)
 
+
+def _add_assets_parser(verbs: Verbs) -> None:
     assets = verbs.add_parser(
         "assets",
         help="list, show, render or import assets",
@@ -240,6 +273,12 @@ def build_parser() -> argparse.ArgumentParser:
     arender.add_argument("--width", type=int, default=480)
     arender.add_argument("--height", type=int, default=360)
     arender.add_argument("--parts", action="store_true", help="also draw the part regions")
+    aimp = _add_assets_import_parser(asset_verbs)
+    for p in (alist, ashow, arender, aimp):
+        p.set_defaults(func=_assets)
+
+
+def _add_assets_import_parser(asset_verbs: Verbs) -> argparse.ArgumentParser:
     aimp = asset_verbs.add_parser(
         "import",
         help="import meshes or a PartNet-Mobility object into the asset library",
@@ -277,16 +316,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="convex decomposition search effort",
     )
     aimp.add_argument("--overwrite", action="store_true", help="replace an existing asset folder")
-    for p in (alist, ashow, arender, aimp):
-        p.set_defaults(func=_assets)
+    return aimp
 
+
+def _add_execute_parser(verbs: Verbs) -> None:
     ex = verbs.add_parser(
         "execute",
         help="run a plan's subtask chain over randomised episodes",
         description="Run plan.yaml (motion, scripted and rl subtasks, each checked by its success "
         "predicate) over N episodes with randomised initial object poses; report success per "
-        "subtask and why failures happened. Results go to a run directory; an unchanged rerun "
-        "is skipped. Results go to RUN/tasks/<task>/eval/.",
+        "subtask and why failures happened. Results go to RUN/tasks/<task>/eval/ of a run "
+        "directory (--run); an unchanged rerun is skipped.",
     )
     ex.add_argument("plan", type=Path)
     ex.add_argument("--episodes", type=int, default=10)
@@ -295,13 +335,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--run", type=Path, default=None, help="run directory (default runs/execute/<task>)"
     )
     ex.add_argument(
-        "--video", action="store_true", help="film the first episodes (GIFs in <results>/video)"
+        "--video", action="store_true", help="film the first episodes (GIFs in …/eval/video)"
     )
-    ex.add_argument("--video-episodes", type=int, default=3, help="how many episodes to film")
+    ex.add_argument("--video-episodes", type=int, default=3, help="with --video: how many to film")
     ex.add_argument("--workers", type=int, default=1, help="processes for the unfilmed episodes")
     ex.add_argument("--force", action="store_true", help="rerun even if nothing changed")
     ex.set_defaults(func=_execute)
 
+
+def _add_train_parser(verbs: Verbs) -> None:
     tr = verbs.add_parser(
         "train",
         help="train a run's rl subtasks with PPO",
@@ -320,14 +362,11 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--target", type=float, default=0.9, help="stop at this success rate")
     tr.add_argument("--seed", type=int, default=0)
     tr.add_argument("--no-progress", action="store_true", help="no progress bar")
-    tr.add_argument(
-        "--task",
-        action="append",
-        default=None,
-        help="only this task of the run (repeatable; default: all)",
-    )
+    _add_task_option(tr)
     tr.set_defaults(func=_train)
 
+
+def _add_eval_parser(verbs: Verbs) -> None:
     ev = verbs.add_parser(
         "eval", help="run a trained run's whole chain over episodes",
         description="Run each task's chain (RUN_DIR/tasks/<task>/plan.yaml) with its trained "
@@ -338,14 +377,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--video", action="store_true", help="film the first 3 episodes")
     ev.add_argument("--workers", type=int, default=1)
     ev.add_argument("--seed", type=int, default=1000, help="first seed (default: unseen ones)")
-    ev.add_argument(
-        "--task",
-        action="append",
-        default=None,
-        help="only this task of the run (repeatable; default: all)",
-    )
+    _add_task_option(ev)
     ev.set_defaults(func=_eval)
 
+
+def _add_collect_parser(verbs: Verbs) -> None:
     co = verbs.add_parser(
         "collect", help="roll out a run's chain until N episodes succeed; keep those",
         description="Run each task's chain (RUN_DIR/tasks/<task>/plan.yaml, with its skills) "
@@ -357,14 +393,8 @@ def build_parser() -> argparse.ArgumentParser:
     co.add_argument("--successes", type=int, default=1000)
     co.add_argument("--workers", type=int, default=2)
     co.add_argument("--seed", type=int, default=100_000, help="first seed (default: unseen ones)")
-    co.add_argument(
-        "--task",
-        action="append",
-        default=None,
-        help="only this task of the run (repeatable; default: all)",
-    )
+    _add_task_option(co)
     co.set_defaults(func=_collect)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
