@@ -205,7 +205,7 @@ def _demo_learned(out: Path) -> list[str]:
     from gendexhand.stages.collect import collect
     from gendexhand.stages.execute import run_plan
 
-    plan_path = task_plans(learned=True)["pick_bottle_rl"]
+    ((_, plan_path),) = run_tasks(out, None, task_plans(learned=True)["pick_bottle_rl"])
     run = RunDir(out)
     paths = TaskPaths("pick_bottle_rl")
     skills = run.path(paths.skills)
