@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gendexhand.plan.chain import run_episode
 from gendexhand.plan.load import load_plan, plan_inputs
@@ -24,6 +25,9 @@ from gendexhand.runs.paths import EPISODE_LOG, SUMMARY_FILE, VIDEO_DIR, VIDEO_FI
 from gendexhand.runs.pool import ordered_map
 from gendexhand.runs.rundir import RunDir, Stage
 from gendexhand.sim.scene import Scene
+
+if TYPE_CHECKING:
+    from gendexhand.sim.render import SceneRenderer
 
 VIDEO_SIZE = (320, 240)
 VIDEO_EVERY = 2
@@ -47,7 +51,7 @@ class _Filmer:
 
         self.view = view
         self.frames: list[Image.Image] = []
-        self.renderer: object | None = None
+        self.renderer: SceneRenderer | None = None
         self.k = 0
 
     def __call__(self, scene: Scene) -> None:
@@ -59,13 +63,10 @@ class _Filmer:
             self.renderer = SceneRenderer(scene, *VIDEO_SIZE)
         self.k += 1
         if self.k % VIDEO_EVERY == 0:
-            assert isinstance(self.renderer, SceneRenderer)
             self.frames.append(Image.fromarray(self.renderer.render([self.view])[0].rgb))
 
     def save(self, stage: Stage, rel: str) -> None:
-        from gendexhand.sim.render import SceneRenderer
-
-        if isinstance(self.renderer, SceneRenderer):
+        if self.renderer is not None:
             self.renderer.close()
         if not self.frames:
             return
