@@ -27,6 +27,7 @@ from gendexhand.assets.importers import ImportOptions, import_path  # noqa: E402
 from gendexhand.cli.showcase import showcase_config  # noqa: E402
 from gendexhand.sim.scene import build_scene  # noqa: E402
 
+QUALITIES = ("default", "fast")
 CUP_PROFILE = np.array(
     [[0, 0], [0.035, 0], [0.04, 0.09], [0.036, 0.09], [0.031, 0.006], [0, 0.006]]
 )
@@ -41,11 +42,11 @@ def _time(fn: object, repeats: int) -> float:
     return statistics.median(times)
 
 
-def per_asset(repeats: int, steps: int) -> None:
+def per_asset(repeats: int, steps: int, assets: list[str]) -> None:
     print("| asset | build + compile (ms) | physics, alone with the hand (steps/s) | contacts |")
     print("|---|---|---|---|")
     build_ms, rates = [], []
-    for asset_id in sorted(builtin_assets()):
+    for asset_id in assets:
         asset = get_asset(asset_id)
         ms = 1000 * _time(lambda a=asset: instance_spec(a).compile(), repeats)
         scene = build_scene(showcase_config(asset_id))
@@ -64,7 +65,7 @@ def per_asset(repeats: int, steps: int) -> None:
     )
 
 
-def importing() -> None:
+def importing(qualities: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         os.environ["GENDEXHAND_CACHE"] = str(root / "cache")
@@ -73,7 +74,7 @@ def importing() -> None:
         trimesh.creation.revolve(CUP_PROFILE, sections=24).export(src / "cup_scan.obj")
         print("\n| import of a 24-section cup mesh (concave) | seconds | convex pieces |")
         print("|---|---|---|")
-        for quality in ("default", "fast"):
+        for quality in qualities:
             opts = ImportOptions(quality=quality, license="benchmark mesh")
             for label in ("first", "cached"):
                 t0 = time.perf_counter()
@@ -87,9 +88,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--steps", type=int, default=2000)
+    parser.add_argument(
+        "--assets", nargs="+", default=None, metavar="ID",
+        help="built-in assets to measure (default: all of them)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--qualities", nargs="+", default=list(QUALITIES), choices=QUALITIES,
+        help="CoACD qualities of the import measurement",
+    )  # fmt: skip
     args = parser.parse_args()
-    per_asset(args.repeats, args.steps)
-    importing()
+    builtin = sorted(builtin_assets())
+    unknown = [a for a in args.assets or [] if a not in builtin]
+    if unknown:
+        parser.error(f"unknown asset(s) {unknown}; built-in assets: {builtin}")
+    per_asset(args.repeats, args.steps, args.assets or builtin)
+    importing(args.qualities)
 
 
 if __name__ == "__main__":

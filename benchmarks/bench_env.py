@@ -17,20 +17,27 @@ select_gl_backend()
 import numpy as np  # noqa: E402
 
 from gendexhand.examples import task_plans  # noqa: E402
-from gendexhand.learn.env import SubtaskEnv, collect_start_states  # noqa: E402
+from gendexhand.learn.env import SubtaskEnv  # noqa: E402
+from gendexhand.learn.starts import collect_start_states  # noqa: E402
 from gendexhand.learn.train import SandboxedReward  # noqa: E402
-from gendexhand.plan.chain import load_plan  # noqa: E402
+from gendexhand.plan.load import load_plan  # noqa: E402
+from gendexhand.plan.schema import RLSubtask  # noqa: E402
 from gendexhand.sandbox import compile_reward  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--steps", type=int, default=1000)
+    parser.add_argument("--steps", type=int, default=1000, help="timed steps per reward kind")
+    parser.add_argument(
+        "--starts", type=int, default=4, help="start states to step from (reaching each runs "
+        "the planned reach and approach)",
+    )  # fmt: skip
     args = parser.parse_args()
     plan, base = load_plan(task_plans(learned=True)["pick_bottle_rl"])
-    rl = plan.subtasks[2].rl
-    assert rl is not None
-    starts = collect_start_states(plan, base, "grasp", 4)
+    grasp = plan.subtasks[2]
+    assert isinstance(grasp, RLSubtask) and grasp.name == "grasp"
+    rl = grasp.rl
+    starts = collect_start_states(plan, base, "grasp", args.starts)
     print("| reward | env steps/s | step / physics |")
     print("|---|---|---|")
     for label, fn in (

@@ -17,6 +17,7 @@ from gendexhand.sim.gl import select_gl_backend
 select_gl_backend()
 
 from gendexhand.examples import task_plans  # noqa: E402
+from gendexhand.plan.results import Stats  # noqa: E402
 from gendexhand.stages.execute import run_plan  # noqa: E402
 
 
@@ -29,6 +30,9 @@ def main() -> None:
     args = parser.parse_args()
     plans = task_plans()
     names = args.tasks or sorted(plans)
+    unknown = [n for n in names if n not in plans]
+    if unknown:
+        raise SystemExit(f"unknown task(s) {unknown}; tasks: {sorted(plans)}")
     print(f"machine: {platform.machine()}, {args.workers} worker processes")
     rows = []
     for name in names:
@@ -39,20 +43,18 @@ def main() -> None:
         )  # fmt: skip
         wall = time.perf_counter() - t0
         s = result.summary
-        subs = ", ".join(
-            f"{r['name']} {r['succeeded']}/{r['attempted']}"
-            for r in s["subtasks"]  # type: ignore[union-attr]
-        )
-        plan_s, grasp_s = s["path_planning_s"], s["grasp_search_s"]
-        per_k = s["control_steps_per_success"]
+        subs = ", ".join(f"{c.name} {c.succeeded}/{c.attempted}" for c in s.per_subtask())
+        plan_s, grasp_s = Stats.of(s.planning_s), Stats.of(s.grasp_s)
+        per_k = s.steps_per_success  # None when nothing succeeded
+        per_k_text = "—" if per_k is None else f"{per_k:.0f}"
         rows.append(
-            f"| {name} | {s['successes']}/{s['episodes']} | {subs} | "
-            f"{plan_s['median'] * 1000:.0f} / {plan_s['p95'] * 1000:.0f} ms | "  # type: ignore[index]
-            f"{grasp_s['median']:.2f} / {grasp_s['p95']:.2f} s | "  # type: ignore[index]
-            f"{per_k:.0f} | {wall / 60:.1f} min |"
+            f"| {name} | {s.successes}/{s.episodes} | {subs} | "
+            f"{plan_s.median * 1000:.0f} / {plan_s.p95 * 1000:.0f} ms | "
+            f"{grasp_s.median:.2f} / {grasp_s.p95:.2f} s | "
+            f"{per_k_text} | {wall / 60:.1f} min |"
         )
         print(rows[-1], flush=True)
-        fails = {r["name"]: r["failures"] for r in s["subtasks"] if r["failures"]}  # type: ignore[union-attr,index]
+        fails = {c.name: c.failures for c in s.per_subtask() if c.failures}
         print(f"  failures: {fails}", flush=True)
     print(
         "\n| task | success | per subtask (succeeded/attempted) | path planning median / p95 | "
