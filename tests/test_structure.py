@@ -10,7 +10,7 @@ import gendexhand
 
 ROOT = Path(gendexhand.__file__).parent
 LAYERS = [
-    {"__init__", "errors", "physics", "packaged", "runs"},
+    {"__init__", "errors", "physics", "packaged", "yamlio", "runs"},
     {"assets", "embodiment"},
     {"config"},
     {"sim"},

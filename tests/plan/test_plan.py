@@ -34,6 +34,9 @@ PLANS = task_plans()
 PICK = PLANS["pick_bottle"]
 
 
+NO_TERMS = "def reward(state):\n    return {}"
+
+
 def _plan(**changes: object) -> dict[str, object]:
     data: dict[str, object] = {
         "task": "t",
@@ -216,7 +219,7 @@ def test_rl_subtasks_name_groups_the_embodiment_has() -> None:
     scene = parse_scene({"task": {"name": "t"}, "embodiment": {"name": "adroit"},
                          "objects": [{"asset": "bottle", "pos": [0.1, 0.0]}]})  # fmt: skip
     rl = {"name": "turn", "kind": "rl", "success": "upright(bottle)",
-          "rl": {"groups": ["thumb", "pinky"], "reward": "r = 0.0"}}  # fmt: skip
+          "rl": {"groups": ["thumb", "pinky"], "reward": NO_TERMS}}  # fmt: skip
     plan = PlanConfig.model_validate(_plan(subtasks=[rl]))
     with pytest.raises(
         ConfigError, match=r"rl\.groups: unknown group .pinky.*Valid groups: arm, index, little"
@@ -227,7 +230,7 @@ def test_rl_subtasks_name_groups_the_embodiment_has() -> None:
 def test_palm_actions_take_the_arm_only() -> None:
     _, scene = load_plan(PICK)
     rl = {"name": "move", "kind": "rl", "success": "upright(bottle)",
-          "rl": {"groups": ["arm", "thumb"], "action": "palm", "reward": "r = 0.0"}}  # fmt: skip
+          "rl": {"groups": ["arm", "thumb"], "action": "palm", "reward": NO_TERMS}}  # fmt: skip
     plan = PlanConfig.model_validate(_plan(subtasks=[rl]))
     with pytest.raises(ConfigError, match=r"rl\.groups: 'palm' actions .* not with thumb"):
         validate_plan(plan, scene, "plan.yaml")

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Literal
 
 import mujoco
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gendexhand.assets.model import AssetInfo, GraspFrame, JointInfo, Part
-from gendexhand.errors import AssetError
+from gendexhand.errors import AssetError, ConfigError
+from gendexhand.yamlio import read_yaml
 
 FORMAT = 1
 Vec3 = tuple[float, float, float]
@@ -169,10 +169,11 @@ def read_asset_folder(folder: Path) -> AssetInfo:
     """The catalog entry of one asset folder; :class:`AssetError` says what is wrong."""
     path = folder / "asset.yaml"
     try:
-        raw = yaml.safe_load(path.read_text())
+        raw = read_yaml(path)
+    except ConfigError as exc:
+        raise AssetError(str(exc)) from None
+    try:
         data = AssetFile.model_validate(raw)
-    except (OSError, yaml.YAMLError) as exc:
-        raise AssetError(f"{path}: cannot read: {exc}") from exc
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

@@ -10,13 +10,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TypeAlias
+from typing import NoReturn, TypeAlias
 
 from gendexhand import __version__
+from gendexhand.cli.argtypes import EPISODES, PIXELS, SEED, WORKERS, integer, number
 from gendexhand.errors import GenDexHandError
 
 # What ``add_subparsers`` returns; a string so it is not evaluated at run time.
-Verbs: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+Verbs: TypeAlias = "argparse._SubParsersAction[Parser]"
 
 
 def _embodiments_list(args: argparse.Namespace) -> int:
@@ -141,8 +142,15 @@ def _gl() -> None:
     select_gl_backend()
 
 
+class Parser(argparse.ArgumentParser):
+    """Argument errors are one ``error:`` line (no usage dump) and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="gendexhand",
         description="Generate dexterous-hand manipulation tasks, scenes and data in MuJoCo.",
     )
@@ -238,8 +246,8 @@ def _add_scene_parser(verbs: Verbs) -> None:
     ren.add_argument("file", type=Path)
     ren.add_argument("--out", type=Path, required=True, help="output folder")
     ren.add_argument("--hand", type=Path, default=None, help="use this MJCF hand instead")
-    ren.add_argument("--width", type=int, default=320)
-    ren.add_argument("--height", type=int, default=240)
+    ren.add_argument("--width", type=PIXELS, default=320)
+    ren.add_argument("--height", type=PIXELS, default=240)
     ren.add_argument(
         "--views", nargs="+", default=None, help="views to render (default: the scene's `views`)"
     )
@@ -269,9 +277,9 @@ def _add_assets_parser(verbs: Verbs) -> None:
     )
     arender.add_argument("id")
     arender.add_argument("--out", type=Path, required=True, help="output folder")
-    arender.add_argument("--scale", type=float, default=1.0)
-    arender.add_argument("--width", type=int, default=480)
-    arender.add_argument("--height", type=int, default=360)
+    arender.add_argument("--scale", type=number(0.1, 10.0), default=1.0)
+    arender.add_argument("--width", type=PIXELS, default=480)
+    arender.add_argument("--height", type=PIXELS, default=360)
     arender.add_argument("--parts", action="store_true", help="also draw the part regions")
     aimp = _add_assets_import_parser(asset_verbs)
     for p in (alist, ashow, arender, aimp):
@@ -295,9 +303,14 @@ def _add_assets_import_parser(asset_verbs: Verbs) -> argparse.ArgumentParser:
         help="library folder (default: $GENDEXHAND_ASSET_DIR or ~/.local/share/gendexhand/assets)",
     )
     aimp.add_argument("--license", default=None, help="licence text if the source has no file")
-    aimp.add_argument("--density", type=float, default=500.0, help="kg/m³ (default 500)")
     aimp.add_argument(
-        "--unit-scale", type=float, default=1.0, help="coordinate factor (0.001 for mm)"
+        "--density", type=number(1.0, 30_000.0), default=500.0, help="kg/m³ (default 500)"
+    )
+    aimp.add_argument(
+        "--unit-scale",
+        type=number(1e-6, 1e3, open_low=True),
+        default=1.0,
+        help="coordinate factor (0.001 for mm)",
     )
     aimp.add_argument(
         "--up",
@@ -306,7 +319,10 @@ def _add_assets_import_parser(asset_verbs: Verbs) -> argparse.ArgumentParser:
         help="source up axis (auto: y for glTF/GLB, z otherwise)",
     )
     aimp.add_argument(
-        "--yaw", type=float, default=0.0, help="turn about z, degrees (fronts face −x)"
+        "--yaw",
+        type=number(-360.0, 360.0),
+        default=0.0,
+        help="turn about z, degrees (fronts face −x)",
     )
     aimp.add_argument("--category", default="imported")
     aimp.add_argument(
@@ -329,16 +345,20 @@ def _add_execute_parser(verbs: Verbs) -> None:
         "directory (--run); an unchanged rerun is skipped.",
     )
     ex.add_argument("plan", type=Path)
-    ex.add_argument("--episodes", type=int, default=10)
-    ex.add_argument("--seed", type=int, default=0, help="first episode seed (default 0)")
+    ex.add_argument("--episodes", type=EPISODES, default=10)
+    ex.add_argument("--seed", type=SEED, default=0, help="first episode seed (default 0)")
     ex.add_argument(
         "--run", type=Path, default=None, help="run directory (default runs/execute/<task>)"
     )
     ex.add_argument(
         "--video", action="store_true", help="film the first episodes (GIFs in …/eval/video)"
     )
-    ex.add_argument("--video-episodes", type=int, default=3, help="with --video: how many to film")
-    ex.add_argument("--workers", type=int, default=1, help="processes for the unfilmed episodes")
+    ex.add_argument(
+        "--video-episodes", type=integer(0, 100), default=3, help="with --video: how many to film"
+    )
+    ex.add_argument(
+        "--workers", type=WORKERS, default=1, help="processes for the unfilmed episodes"
+    )
     ex.add_argument("--force", action="store_true", help="rerun even if nothing changed")
     ex.set_defaults(func=_execute)
 
@@ -357,10 +377,17 @@ def _add_train_parser(verbs: Verbs) -> None:
         "--plan", type=Path, default=None, help="copy this plan (and its scene) in as its task"
     )
     tr.add_argument("--subtask", action="append", default=None, help="only these (repeatable)")
-    tr.add_argument("--steps", type=int, default=200_000, help="control-step budget per subtask")
-    tr.add_argument("--envs", type=int, default=2, help="parallel environments (processes)")
-    tr.add_argument("--target", type=float, default=0.9, help="stop at this success rate")
-    tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument(
+        "--steps", type=integer(1, 10**9), default=200_000, help="control-step budget per subtask"
+    )
+    tr.add_argument("--envs", type=WORKERS, default=2, help="parallel environments (processes)")
+    tr.add_argument(
+        "--target",
+        type=number(0.0, 1.0, open_low=True),
+        default=0.9,
+        help="stop at this success rate",
+    )
+    tr.add_argument("--seed", type=SEED, default=0)
     tr.add_argument("--no-progress", action="store_true", help="no progress bar")
     _add_task_option(tr)
     tr.set_defaults(func=_train)
@@ -373,10 +400,10 @@ def _add_eval_parser(verbs: Verbs) -> None:
         "policies (…/skills); results in RUN_DIR/tasks/<task>/eval/.",
     )  # fmt: skip
     ev.add_argument("run", type=Path)
-    ev.add_argument("--episodes", type=int, default=20)
+    ev.add_argument("--episodes", type=EPISODES, default=20)
     ev.add_argument("--video", action="store_true", help="film the first 3 episodes")
-    ev.add_argument("--workers", type=int, default=1)
-    ev.add_argument("--seed", type=int, default=1000, help="first seed (default: unseen ones)")
+    ev.add_argument("--workers", type=WORKERS, default=1)
+    ev.add_argument("--seed", type=SEED, default=1000, help="first seed (default: unseen ones)")
     _add_task_option(ev)
     ev.set_defaults(func=_eval)
 
@@ -390,9 +417,9 @@ def _add_collect_parser(verbs: Verbs) -> None:
         "control step); counts in …/episodes/collect.json.",
     )  # fmt: skip
     co.add_argument("run", type=Path)
-    co.add_argument("--successes", type=int, default=1000)
-    co.add_argument("--workers", type=int, default=2)
-    co.add_argument("--seed", type=int, default=100_000, help="first seed (default: unseen ones)")
+    co.add_argument("--successes", type=EPISODES, default=1000)
+    co.add_argument("--workers", type=WORKERS, default=2)
+    co.add_argument("--seed", type=SEED, default=100_000, help="first seed (default: unseen ones)")
     _add_task_option(co)
     co.set_defaults(func=_collect)
 
@@ -404,6 +431,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
     except GenDexHandError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # the filesystem: a path that is a file, a read-only or full disk…
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args, get_origin
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from gendexhand.errors import ConfigError
+from gendexhand.yamlio import read_yaml, short
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -71,7 +71,7 @@ def _describe(err: dict[str, Any], model: type[BaseModel]) -> str:
     if kind == "union_tag_invalid":
         ctx = err.get("ctx", {})
         return f"{loc}: unknown kind {ctx.get('tag')!r}; valid kinds: {ctx.get('expected_tags')}."
-    return f"{loc}: {msg} (got {err['input']!r})"
+    return f"{loc}: {msg} (got {short(err['input'])})"
 
 
 def parse_model(model: type[M], data: Any, source: str) -> M:
@@ -85,15 +85,6 @@ def parse_model(model: type[M], data: Any, source: str) -> M:
             if line not in seen:
                 seen.append(line)
         raise ConfigError(f"{source}: invalid {model.__name__}:\n  " + "\n  ".join(seen)) from None
-
-
-def read_yaml(path: Path) -> Any:
-    if not path.is_file():
-        raise ConfigError(f"{path}: file not found")
-    try:
-        return yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
 
 
 def load_scene(path: str | Path) -> Any:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-import yaml
-
 from gendexhand.config.loading import load_scene, parse_model
-from gendexhand.config.scene import SceneConfig
+from gendexhand.config.scene import NAMED_VIEWS, SceneConfig
 from gendexhand.errors import ConfigError, unknown_name_message
 from gendexhand.plan.controllers import PlanCheck, controller_for
 from gendexhand.plan.schema import PlanConfig
 from gendexhand.predicates import parse_success
+from gendexhand.yamlio import read_yaml
 
 
 def scene_path(plan: PlanConfig, plan_path: Path) -> Path:
@@ -22,13 +21,7 @@ def scene_path(plan: PlanConfig, plan_path: Path) -> Path:
 
 def load_plan(path: Path) -> tuple[PlanConfig, SceneConfig]:
     """Read ``plan.yaml`` and the scene it names; check one against the other."""
-    try:
-        raw = yaml.safe_load(path.read_text())
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
-    plan = parse_model(PlanConfig, raw, str(path))
+    plan = parse_model(PlanConfig, read_yaml(path), str(path))
     scene = load_scene(scene_path(plan, path))
     validate_plan(plan, scene, str(path))
     return plan, scene
@@ -64,6 +57,9 @@ def validate_plan(plan: PlanConfig, scene_config: SceneConfig, source: str = "pl
             raise ConfigError(
                 f"{source}: randomize.{name}: " + unknown_name_message("object", name, objects)
             )
+    views = {*NAMED_VIEWS, *(c.name for c in scene_config.cameras)}
+    if plan.view not in views:
+        raise ConfigError(f"{source}: view: " + unknown_name_message("view", plan.view, views))
     groups = embodiment_groups(scene_config.embodiment.name, scene_config.embodiment.hand)
     for i, sub in enumerate(plan.subtasks):
         where = f"{source}: subtasks[{i}] ({sub.name})"

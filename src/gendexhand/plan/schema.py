@@ -26,11 +26,18 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, Union, get_a
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gendexhand.config.scene import NAME_RE
+from gendexhand.runs.paths import TASK_ID_RE
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
+
+Offset = Annotated[float, Field(ge=-1.0, le=1.0)]
+"""Metres, within reach of any table-top task."""
+Noise = Annotated[float, Field(ge=0.0, le=0.5)]
+"""± metres of uniform position noise."""
+Weight = Annotated[float, Field(ge=-1000.0, le=1000.0)]
 
 Primitive = Literal["pre_grasp", "approach", "lift", "transport_to", "pull", "retreat", "move_to"]
 
@@ -51,15 +58,15 @@ class MotionSpec(_Strict):
         description="pull about a hinge: how much of the door's turn the palm follows (a hand "
         "wrapped round a bar handle can turn about the bar for the rest).",
     )  # fmt: skip
-    height: float = Field(default=0.15, description="lift/transport_to: metres.")
-    distance: float = Field(default=0.1, description="retreat: metres.")
+    height: float = Field(default=0.15, ge=0.0, le=1.0, description="lift/transport_to: metres.")
+    distance: float = Field(default=0.1, ge=0.0, le=1.0, description="retreat: metres.")
     direction: Literal["back", "up"] = Field(default="back", description="retreat direction.")
-    offset: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    offset: tuple[Offset, Offset, Offset] = (0.0, 0.0, 0.0)
     speed: float = Field(
         default=0.5, gt=0.0, le=1.0, description="Fraction of the joint speed limit."
     )
     clearance: float = Field(default=0.005, ge=0.0, description="Metres from obstacles.")
-    timeout_s: float = Field(default=2.0, gt=0.0, description="Planning time limit.")
+    timeout_s: float = Field(default=2.0, gt=0.0, le=60.0, description="Planning time limit.")
 
     @model_validator(mode="after")
     def _needs(self) -> MotionSpec:
@@ -82,17 +89,27 @@ class ScriptedSpec(_Strict):
 
 
 class RLSpec(_Strict):
+    @field_validator("weights")
+    @classmethod
+    def _term_names(cls, value: dict[str, float]) -> dict[str, float]:
+        for name in value:
+            if not name.isidentifier() or len(name) > 100:
+                raise ValueError(f"term name {name[:60]!r} must be an identifier")
+        return value
+
     groups: list[str] = Field(min_length=1, description="Actuator groups the policy moves.")
     reward: str = Field(
         description="Reward code: `def reward(state):` returning named terms (checked by the "
         "sandbox before it runs)."
     )
-    weights: dict[str, float] = Field(
+    weights: dict[str, Weight] = Field(
         default_factory=dict, description="Weight of each reward term; unweighted terms count 0."
     )
-    horizon: int = Field(default=50, ge=1, description="Control steps per attempt.")
+    horizon: int = Field(default=50, ge=1, le=10_000, description="Control steps per attempt.")
     success_bonus: float = Field(
         default=10.0,
+        ge=-1000.0,
+        le=1000.0,
         description="Reward added on the step the success predicate first holds (the episode "
         "ends there, so without it per-step rewards would teach the policy to avoid success).",
     )
@@ -187,8 +204,8 @@ Subtask = MotionSubtask | ScriptedSubtask | RLSubtask
 
 
 class ObjectNoise(_Strict):
-    xy: tuple[float, float] = Field(default=(0.0, 0.0), description="± metres in x and y.")
-    yaw_deg: float = Field(default=0.0, ge=0.0, description="± degrees about z.")
+    xy: tuple[Noise, Noise] = Field(default=(0.0, 0.0), description="± metres in x and y.")
+    yaw_deg: float = Field(default=0.0, ge=0.0, le=180.0, description="± degrees about z.")
     scale: float = Field(
         default=0.0, ge=0.0, lt=0.5,
         description="± fraction of the object's size (uniform scale; the mass follows its "
@@ -200,14 +217,24 @@ class PlanConfig(_Strict):
     """A task's plan: which scene, how its initial conditions vary, and the subtask chain."""
 
     version: Literal[1] = 1
-    task: str
-    description: str = ""
+    task: str = Field(description="The task id: it names the task's folder in a run directory.")
+    description: str = Field(default="", max_length=2000)
     scene: Path = Field(description="The scene file, relative to the plan file.")
     randomize: dict[str, ObjectNoise] = Field(
         default_factory=dict, description="Per object: uniform noise on its initial pose and size."
     )
     subtasks: list[_SubtaskField] = Field(min_length=1)
     view: str = Field(default="front", description="The view videos are rendered from.")
+
+    @field_validator("task")
+    @classmethod
+    def _task_id(cls, value: str) -> str:
+        if not TASK_ID_RE.match(value):
+            raise ValueError(
+                "must be a task id: lower-case letters, digits and '_', starting with a letter, "
+                "at most 64 characters (it names a folder)"
+            )
+        return value
 
     @model_validator(mode="after")
     def _unique(self) -> PlanConfig:

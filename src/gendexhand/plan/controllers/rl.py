@@ -17,12 +17,17 @@ from gendexhand.plan.results import FailureCategory
 from gendexhand.plan.schema import RLSubtask
 from gendexhand.predicates import PredicateContext, Success, grasped
 from gendexhand.runs.paths import POLICY_FILE
+from gendexhand.sandbox import RewardRejected, check_reward_code
 
 
 @controller("rl")
 class RLController(Controller[RLSubtask]):
     def check(self, plan: PlanCheck) -> None:
         rl = self.sub.rl
+        try:
+            check_reward_code(rl.reward)
+        except RewardRejected as exc:
+            raise ConfigError(f"{plan.where}.rl.reward: {exc}") from None
         for g in rl.groups:
             if g not in plan.groups:
                 raise plan.error("rl.groups", "group", g, plan.groups)
