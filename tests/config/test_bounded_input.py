@@ -122,3 +122,21 @@ def test_cli_misuse_is_one_error_line(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["eval", str(tmp_path)]) == 2  # a run with no task
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "holds no task" in err[0]
+
+
+@pytest.mark.parametrize(
+    ("obj", "message"),
+    [
+        ({"pos": [True, False]}, r"objects\[0\]\.pos\[0\]: must be a number, not a boolean"),
+        ({"pos": [float("nan"), 0.0]}, r"objects\[0\]\.pos\[0\]: Input should be a finite"),
+        ({"pos": [50.0, 0.0]}, r"objects\[0\]\.pos\[0\]: Input should be less than or equal"),
+        ({"pos": [0.1, 0.0], "mass": 1e9}, r"objects\[0\]\.mass"),
+        ({"pos": [0.1, 0.0], "rgba": [1, 1, 1, 2]}, r"objects\[0\]\.rgba\[3\]"),
+        ({"pos": [0.1, 0.0], "euler_deg": [0, 0, float("inf")]}, r"euler_deg\[2\]"),
+    ],
+)
+def test_scene_numbers_are_typed_finite_and_bounded(obj: dict, message: str) -> None:  # type: ignore[type-arg]
+    from gendexhand.config import parse_scene
+
+    with pytest.raises(ConfigError, match=message):
+        parse_scene({"task": {"name": "t"}, "objects": [{"asset": "apple", **obj}]})

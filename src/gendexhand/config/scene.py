@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -28,12 +29,27 @@ NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 NAMED_VIEWS = ("front", "left", "right", "top", "near_hand")
 """Views every scene can render without defining a camera."""
 
-Vec3 = tuple[float, float, float]
-PositiveFloat = Annotated[float, Field(gt=0)]
+
+def not_bool(value: object) -> object:
+    """Numbers are numbers: YAML reads ``yes``/``no``/``on``/``off`` as booleans, which pydantic
+    would otherwise take as 1 and 0."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not a boolean (YAML reads yes/no/on/off as booleans)")
+    return value
+
+
+Num = Annotated[float, BeforeValidator(not_bool)]
+Coord = Annotated[float, BeforeValidator(not_bool), Field(ge=-10.0, le=10.0)]
+"""Metres in the world frame (the workspace is a table top; ±10 m bounds typos, not tasks)."""
+Angle = Annotated[float, BeforeValidator(not_bool), Field(ge=-360.0, le=360.0)]
+"""Degrees."""
+Unit = Annotated[float, BeforeValidator(not_bool), Field(ge=0.0, le=1.0)]
+Vec3 = tuple[Coord, Coord, Coord]
+PositiveFloat = Annotated[float, BeforeValidator(not_bool), Field(gt=0)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class TaskInfo(_Strict):
@@ -56,7 +72,7 @@ class EmbodimentConfig(_Strict):
     base_pos: Vec3 | None = Field(
         default=None, description="Robot base position; default: per embodiment, by the table."
     )
-    base_yaw_deg: float = Field(default=0.0, description="Rotation of the base about z.")
+    base_yaw_deg: Angle = Field(default=0.0, description="Rotation of the base about z.")
 
     @field_validator("name")
     @classmethod
@@ -68,32 +84,42 @@ class EmbodimentConfig(_Strict):
 
 class TableConfig(_Strict):
     size: tuple[PositiveFloat, PositiveFloat] = Field(
-        default=(1.2, 0.8), description="Table top x, y extent."
+        default=(1.2, 0.8), description="Table top x, y extent (m, each at most 5)."
     )
-    height: PositiveFloat = Field(default=0.75, description="Height of the table top.")
-    pos: tuple[float, float] = Field(default=(0.0, 0.0), description="Centre of the top (x, y).")
+    height: PositiveFloat = Field(default=0.75, le=2.0, description="Height of the table top (m).")
+    pos: tuple[Coord, Coord] = Field(default=(0.0, 0.0), description="Centre of the top (x, y).")
+
+    @field_validator("size")
+    @classmethod
+    def _size(cls, v: tuple[float, float]) -> tuple[float, float]:
+        if max(v) > 5.0:
+            raise ValueError("a table side is at most 5 m")
+        return v
 
 
 class ObjectConfig(_Strict):
     asset: str = Field(description="An asset id from the catalog (`gendexhand assets list`).")
     name: str | None = Field(default=None, description="Instance name; default: the asset id.")
-    pos: tuple[float, ...] = Field(
+    pos: tuple[Coord, ...] = Field(
         description="[x, y] rests on the table; [x, y, z] places the centre."
     )
-    euler_deg: Vec3 = Field(default=(0.0, 0.0, 0.0), description="Orientation, degrees.")
+    euler_deg: tuple[Angle, Angle, Angle] = Field(
+        default=(0.0, 0.0, 0.0), description="Orientation, degrees."
+    )
     scale: PositiveFloat = Field(default=1.0, le=10.0, description="Uniform scale.")
     fixed: bool | None = Field(
         default=None,
         description="Welded to the world (no free joint); default: the asset's (furniture is).",
     )
     mass: PositiveFloat | None = Field(
-        default=None, description="Total mass in kg; default: the asset's mass × scale³."
-    )
-    joints: dict[str, float] = Field(
+        default=None, le=100.0,
+        description="Total mass in kg (at most 100); default: the asset's mass × scale³.",
+    )  # fmt: skip
+    joints: dict[str, Num] = Field(
         default_factory=dict,
         description="Initial joint values of articulated objects (rad, or m at this scale).",
     )
-    rgba: tuple[float, float, float, float] | None = None
+    rgba: tuple[Unit, Unit, Unit, Unit] | None = None
 
     @field_validator("asset")
     @classmethod
@@ -157,9 +183,9 @@ class ObjectConfig(_Strict):
 class CameraConfig(_Strict):
     name: str
     lookat: Vec3
-    distance: PositiveFloat
-    azimuth: float = Field(description="Degrees about z; 0 looks along +x.")
-    elevation: float = Field(le=90, ge=-90, description="Degrees; negative looks down.")
+    distance: PositiveFloat = Field(le=20.0)
+    azimuth: Angle = Field(description="Degrees about z; 0 looks along +x.")
+    elevation: Angle = Field(le=90, ge=-90, description="Degrees; negative looks down.")
 
 
 class SceneConfig(_Strict):

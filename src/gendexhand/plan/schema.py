@@ -23,21 +23,42 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, Union, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
-from gendexhand.config.scene import NAME_RE
+from gendexhand.config.scene import NAME_RE, not_bool
 from gendexhand.runs.paths import TASK_ID_RE
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _numbers_are_numbers(cls, data: object) -> object:
+        """A bool given for a number field is refused, not read as 1 or 0."""
+        if isinstance(data, dict):
+            for name, value in data.items():
+                field = cls.model_fields.get(name) if isinstance(name, str) else None
+                if field is not None and field.annotation in (int, float):
+                    try:
+                        not_bool(value)
+                    except ValueError as exc:
+                        raise ValueError(f"{name}: {exc}") from None
+        return data
 
-Offset = Annotated[float, Field(ge=-1.0, le=1.0)]
+
+Offset = Annotated[float, BeforeValidator(not_bool), Field(ge=-1.0, le=1.0)]
 """Metres, within reach of any table-top task."""
-Noise = Annotated[float, Field(ge=0.0, le=0.5)]
+Noise = Annotated[float, BeforeValidator(not_bool), Field(ge=0.0, le=0.5)]
 """± metres of uniform position noise."""
-Weight = Annotated[float, Field(ge=-1000.0, le=1000.0)]
+Weight = Annotated[float, BeforeValidator(not_bool), Field(ge=-1000.0, le=1000.0)]
 
 Primitive = Literal["pre_grasp", "approach", "lift", "transport_to", "pull", "retreat", "move_to"]
 
