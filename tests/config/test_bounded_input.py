@@ -28,6 +28,7 @@ BOMB = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n' + "".join(
         ("x: " + "[" * 100 + "]" * 100, "nested deeper than"),
         ("a: *nowhere", "undefined alias"),
         ("a: [1, 2", "not valid YAML"),
+        ("k: [" + ",".join(["1"] * 120_000) + "]", "more than 100000 items"),
     ],
 )
 def test_hostile_yaml_is_refused_with_one_line(text: str, message: str) -> None:
