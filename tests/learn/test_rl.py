@@ -203,3 +203,30 @@ def test_a_learned_grasp_hands_its_object_to_the_planned_transport(
     assert names[:5] == ["reach", "approach", "grasp", "lift", "transport"], result.subtasks
     assert all(s.success for s in result.subtasks[:5]), result.subtasks[-1].reason
     assert result.subtasks[2].steps < 40  # the grasp stopped when its predicate held
+
+
+def test_training_stops_when_the_reward_keeps_failing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reward that passes pre-flight (t = 0) and fails on every later step stops training with
+    its reason instead of restarting its worker for ever. Budget: ~30 s (start states, torch)."""
+    import yaml
+
+    from gendexhand.errors import ConfigError
+    from gendexhand.learn import train
+    from gendexhand.runs.paths import TaskPaths
+    from gendexhand.runs.rundir import RunDir
+
+    monkeypatch.setattr(train, "MAX_REJECTED_IN_A_ROW", 5)
+    code = "def reward(state):\n    return {'x': 1.0 / (0.0 if state.t > 0.01 else 1.0)}\n"
+    plan, _ = _grasp_variant(reward=code, weights={"x": 1.0})
+    data = plan.model_dump(mode="json")
+    data["scene"] = str((PLAN.parent / data["scene"]).resolve())
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(data))
+    settings = train.TrainSettings(steps=256, envs=1, eval_every=128, eval_episodes=1,
+                                   start_states=1, n_steps=64, batch_size=64)  # fmt: skip
+    run = RunDir(tmp_path / "run")
+    with pytest.raises(ConfigError, match=r"rejected on 5 steps in a row; .*ZeroDivisionError"):
+        train.train_subtask(run, TaskPaths(plan.task), path, "grasp", settings)
+    assert "tasks/pick_bottle_rl/skills/grasp/train" not in run.manifest()["artifacts"]

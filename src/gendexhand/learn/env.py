@@ -77,6 +77,7 @@ class SubtaskEnv(gym.Env):
         self.observation_space = gym.spaces.Box(-np.inf, np.inf, obs.shape, np.float32)
         self.success = parse_success(self.sub.success, scene)
         self.rejections = 0
+        self.rejected_in_a_row = 0
         self.step_seconds = 0.0
         self.physics_seconds = 0.0
 
@@ -147,6 +148,10 @@ class SubtaskEnv(gym.Env):
             terms, reward = {}, 0.0
             info["reward_rejected"] = str(exc)
             self.rejections += 1
+            self.rejected_in_a_row += 1
+        else:
+            self.rejected_in_a_row = 0
+        info["rejected_in_a_row"] = self.rejected_in_a_row
         success = bool(self.success(self.ctx))
         if success:
             reward += self.sub.rl.success_bonus

@@ -49,6 +49,11 @@ from gendexhand.runs.paths import (
 from gendexhand.runs.rundir import RunDir, Stage
 from gendexhand.sim.snapshot import take_snapshot
 
+MAX_REJECTED_IN_A_ROW = 200
+"""Consecutive steps on which an environment's reward code may be rejected before training stops
+with the reason (a reward that fails on every state would otherwise restart its worker for
+ever)."""
+
 
 @dataclass(frozen=True)
 class TrainSettings:
@@ -297,6 +302,11 @@ def _learn(
             curve.checkpoint()  # the budget ended between evaluations
     finally:
         venv.close()
+    if curve.failure is not None:
+        raise ConfigError(
+            f"reward code of {subtask!r} was rejected on {MAX_REJECTED_IN_A_ROW} steps in a row; "
+            f"training stopped: {curve.failure}"
+        )
     return int(model.num_timesteps), curve.best, curve.stopped
 
 
@@ -327,9 +337,14 @@ class _CurveMixin:
         self.next_eval = settings.eval_every
         self.rows: list[dict[str, float]] = []
         self.best, self.stopped = -1.0, False
+        self.failure: str | None = None
+        """Why training stopped early because the reward code kept failing, if it did."""
 
     def _on_step(self) -> bool:
         for info in self.locals["infos"]:
+            if info.get("rejected_in_a_row", 0) >= MAX_REJECTED_IN_A_ROW:
+                self.failure = str(info.get("reward_rejected", ""))
+                return False
             for k, v in info.get("terms", {}).items():
                 self.terms.setdefault(k, []).append(float(v))
         if self.num_timesteps < self.next_eval:

@@ -64,10 +64,10 @@ def _validate_terms(value: object) -> dict[str, float]:
         raise RewardRejected(f"reward() returned {len(value)} terms; at most {MAX_TERMS}")
     out: dict[str, float] = {}
     for key, item in value.items():
-        if type(key) is not str or not key or len(key) > 100:
+        if type(key) is not str or not key.isidentifier() or len(key) > 100:
             raise RewardRejected(
-                f"term names must be non-empty strings of at most 100 characters, not "
-                f"{reprlib.repr(key)}"
+                f"term names must be identifiers (letters, digits, '_') of at most 100 "
+                f"characters, not {reprlib.repr(key)}"
             )
         number = _as_number(item)
         if number is None:
