@@ -141,3 +141,12 @@ def test_scene_numbers_are_typed_finite_and_bounded(obj: dict, message: str) -> 
 
     with pytest.raises(ConfigError, match=message):
         parse_scene({"task": {"name": "t"}, "objects": [{"asset": "apple", **obj}]})
+
+
+def test_an_output_path_that_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("")
+    plan = str(task_plans()["pick_bottle"])
+    assert main(["execute", plan, "--episodes", "1", "--run", str(taken)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"error: {taken}: is a file; a run directory must be a folder"]

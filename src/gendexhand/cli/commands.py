@@ -307,8 +307,10 @@ def run_tasks(run: Path, tasks: list[str] | None, plan: Path | None) -> list[tup
         tasks = [config.task]
     have = sorted(p.parent.name for p in (rd.root / TASKS_DIR).glob(f"*/{PLAN_FILE}"))
     if not have:
-        raise ConfigError(f"{run} holds no task ({TASKS_DIR}/<task>/{PLAN_FILE}); give one "
-                          f"with --plan PLAN")  # fmt: skip
+        raise ConfigError(
+            f"{run} holds no task ({TASKS_DIR}/<task>/{PLAN_FILE}); add one with "
+            f"`gendexhand train {run} --plan PLAN`"
+        )
     for t in tasks or []:
         if t not in have:
             raise ConfigError(f"{run}: --task: " + unknown_name_message("task", t, have))

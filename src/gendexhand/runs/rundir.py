@@ -139,6 +139,8 @@ class RunDir:
 
     def __init__(self, root: Path) -> None:
         self.root: Path = Path(root).resolve()
+        if self.root.exists() and not self.root.is_dir():
+            raise ConfigError(f"{root}: is a file; a run directory must be a folder")
         self.root.mkdir(parents=True, exist_ok=True)
 
     def __repr__(self) -> str:
