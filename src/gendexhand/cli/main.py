@@ -437,7 +437,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(
+            "interrupted: files finished so far stay in the run directory; rerun the same "
+            "command to continue (finished stages are skipped)",
+            file=sys.stderr,
+        )
         return 130
     return code
 

@@ -46,6 +46,7 @@ from gendexhand.runs.paths import (
     STARTS_FILE,
     TaskPaths,
 )
+from gendexhand.runs.pool import ignore_sigint
 from gendexhand.runs.rundir import RunDir, Stage
 from gendexhand.sim.snapshot import take_snapshot
 
@@ -168,6 +169,8 @@ def make_env(
     plan: PlanConfig, base: SceneConfig, subtask: str, starts: list[StartState], seed: int
 ) -> SubtaskEnv:
     rl = _rl_subtask(plan, subtask).rl
+    if multiprocessing.parent_process() is not None:  # a SubprocVecEnv worker
+        ignore_sigint()
     return SubtaskEnv(
         plan, base, subtask, starts, SandboxedReward(rl.reward), rl.weights, seed=seed
     )

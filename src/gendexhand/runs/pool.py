@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
 from collections.abc import Callable, Generator, Iterable
 from typing import TypeVar
@@ -17,6 +18,12 @@ def pool_start_method() -> str:
     return "spawn" if "torch" in sys.modules else "fork"
 
 
+def ignore_sigint() -> None:
+    """For worker processes: Ctrl-C reaches the whole process group, but only the parent should
+    handle it (it stops the workers); otherwise every worker prints its own traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def ordered_map(fn: Callable[[J], R], jobs: Iterable[J], workers: int = 1) -> Generator[R]:
     """``fn`` over ``jobs``, results in job order: in ``workers`` processes when ``workers`` > 1
     (``fn`` and the jobs must pickle), else in this process. Closing the generator early
@@ -25,5 +32,6 @@ def ordered_map(fn: Callable[[J], R], jobs: Iterable[J], workers: int = 1) -> Ge
         yield from map(fn, jobs)
         return
     ctx = multiprocessing.get_context(pool_start_method())
-    with ctx.Pool(workers) as pool:  # leaving the block terminates the workers
+    # leaving the block terminates the workers
+    with ctx.Pool(workers, initializer=ignore_sigint) as pool:
         yield from pool.imap(fn, jobs)
