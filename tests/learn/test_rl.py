@@ -230,3 +230,35 @@ def test_training_stops_when_the_reward_keeps_failing(
     with pytest.raises(ConfigError, match=r"rejected on 5 steps in a row; .*ZeroDivisionError"):
         train.train_subtask(run, TaskPaths(plan.task), path, "grasp", settings)
     assert "tasks/pick_bottle_rl/skills/grasp/train" not in run.manifest()["artifacts"]
+
+
+def test_an_interrupted_training_continues_from_its_last_checkpoint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C after the first evaluation; the rerun loads that checkpoint and trains only the
+    rest of the budget. Budget: ~30 s."""
+    from gendexhand.learn import train
+    from gendexhand.runs.paths import TaskPaths
+    from gendexhand.runs.rundir import RunDir
+
+    settings = train.TrainSettings(
+        steps=256, envs=1, eval_every=128, eval_episodes=1, start_states=1, n_steps=64,
+        batch_size=64, target=1.01,
+    )  # fmt: skip
+    original = train._CurveMixin.checkpoint
+
+    def interrupted(self: object) -> bool:
+        original(self)  # type: ignore[arg-type]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(train._CurveMixin, "checkpoint", interrupted)
+    run, task = RunDir(tmp_path / "run"), TaskPaths("pick_bottle_rl")
+    with pytest.raises(KeyboardInterrupt):
+        train.train_subtask(run, task, PLAN, "grasp", settings)
+    monkeypatch.setattr(train._CurveMixin, "checkpoint", original)
+    said: list[str] = []
+    res = train.train_subtask(run, task, PLAN, "grasp", settings, progress=said.append)
+    assert "grasp: continuing the interrupted training from step 128" in said
+    assert res.steps >= 256 and not res.skipped
+    rows = (run.path(task.skill("grasp")) / "curve.csv").read_text().splitlines()
+    assert [r.split(",")[0] for r in rows[1:3]] == ["128.0", "256.0"]

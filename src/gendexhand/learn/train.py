@@ -42,6 +42,8 @@ from gendexhand.runs.paths import (
     CURVE_FILE,
     NORMALIZER_FILE,
     POLICY_FILE,
+    RESUME_DIR,
+    RESUME_STATE,
     SKILL_EVAL_FILE,
     STARTS_FILE,
     TaskPaths,
@@ -285,7 +287,54 @@ def _learn(
     eval_env = VecNormalize(
         DummyVecEnv([factory(10_000)]), norm_obs=True, norm_reward=False, training=False
     )
-    model = PPO(
+    resume = _resume_state(stage, rel)
+    if resume is not None:
+        folder = stage.run.path(f"{rel}/{RESUME_DIR}")
+        venv = VecNormalize.load(str(folder / NORMALIZER_FILE), inner)
+        model = PPO.load(folder / POLICY_FILE, env=venv, device="cpu")
+        say(f"{subtask}: continuing the interrupted training from step {resume['steps']}")
+    else:
+        model = _new_model(venv, settings)
+    curve = _curve(settings, venv, eval_env, stage, rel, f"{subtask}: ", say)
+    done = 0
+    if resume is not None:
+        curve.rows, curve.best, done = resume["rows"], float(resume["best"]), int(resume["steps"])
+        curve.next_eval = done + settings.eval_every
+    try:
+        model.learn(max(0, settings.steps - done), callback=curve, progress_bar=progress_bar,
+                    reset_num_timesteps=resume is None)  # fmt: skip
+        if not curve.stopped and (not curve.rows or curve.rows[-1]["steps"] < model.num_timesteps):
+            curve.checkpoint()  # the budget ended between evaluations
+    finally:
+        venv.close()
+    if curve.failure is not None:
+        raise ConfigError(
+            f"reward code of {subtask!r} was rejected on {MAX_REJECTED_IN_A_ROW} steps in a row; "
+            f"training stopped: {curve.failure}"
+        )
+    return int(model.num_timesteps), curve.best, curve.stopped
+
+
+def _resume_key(stage: Stage) -> dict[str, Any]:
+    return {"inputs": stage.input_hashes, "settings_sha256": stage.settings_sha256}
+
+
+def _resume_state(stage: Stage, rel: str) -> dict[str, Any] | None:
+    """The last checkpoint of an interrupted run with the same inputs and settings, if any."""
+    path = stage.run.path(f"{rel}/{RESUME_DIR}/{RESUME_STATE}")
+    try:
+        state = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(state, dict) or state.get("key") != _resume_key(stage):
+        return None
+    return state
+
+
+def _new_model(venv: Any, settings: TrainSettings) -> Any:
+    from stable_baselines3 import PPO
+
+    return PPO(
         "MlpPolicy",
         venv,
         learning_rate=settings.learning_rate,
@@ -298,19 +347,6 @@ def _learn(
         verbose=0,
         device="cpu",
     )
-    curve = _curve(settings, venv, eval_env, stage, rel, f"{subtask}: ", say)
-    try:
-        model.learn(settings.steps, callback=curve, progress_bar=progress_bar)
-        if not curve.stopped and (not curve.rows or curve.rows[-1]["steps"] < model.num_timesteps):
-            curve.checkpoint()  # the budget ended between evaluations
-    finally:
-        venv.close()
-    if curve.failure is not None:
-        raise ConfigError(
-            f"reward code of {subtask!r} was rejected on {MAX_REJECTED_IN_A_ROW} steps in a row; "
-            f"training stopped: {curve.failure}"
-        )
-    return int(model.num_timesteps), curve.best, curve.stopped
 
 
 def _curve(*args: Any) -> Any:
@@ -375,11 +411,24 @@ class _CurveMixin:
         if rate >= self.settings.target:
             self.stopped = True
             return False
+        self._save_resume()
         return True
+
+    def _save_resume(self) -> None:
+        """The last checkpoint, so that an interrupted run goes on from here."""
+        where = f"{self.rel}/{RESUME_DIR}"
+        with self.stage.writing(f"{where}/{POLICY_FILE}") as tmp:
+            self.model.save(tmp)
+        with self.stage.writing(f"{where}/{NORMALIZER_FILE}") as tmp:
+            self.venv.save(str(tmp))
+        self.stage.write_json(f"{where}/{RESUME_STATE}", {
+            "key": _resume_key(self.stage), "steps": int(self.num_timesteps),
+            "best": self.best, "rows": self.rows,
+        })  # fmt: skip
 
 
 def _write_curve(path: Path, rows: list[dict[str, float]]) -> None:
-    keys: list[str] = []
+    keys = ["steps", "success_rate", "eval_return"]  # then the terms, as they first appear
     for r in rows:
         keys += [k for k in r if k not in keys]
     with path.open("w", newline="") as f:

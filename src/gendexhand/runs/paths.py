@@ -10,6 +10,7 @@ A run directory holds many tasks, each in its own folder::
           starts.npz                       start states (collected by running the chain)
           policy.zip, vecnormalize.pkl     the best checkpoint and its observation normaliser
           curve.csv, eval.json             the learning curve and the final evaluation
+          resume/                          the last checkpoint (an interrupted run goes on)
         eval/                            whole-chain episodes (gendexhand eval / execute):
           summary.json, episodes.jsonl, video/episode_<seed>.gif
         episodes/                        collected successful episodes (gendexhand collect):
@@ -35,6 +36,9 @@ POLICY_FILE = "policy.zip"
 NORMALIZER_FILE = "vecnormalize.pkl"
 CURVE_FILE = "curve.csv"
 SKILL_EVAL_FILE = "eval.json"
+RESUME_DIR = "resume"
+"""Inside a skill folder: the last checkpoint of a training run, to continue it if interrupted."""
+RESUME_STATE = "state.json"
 EVAL_DIR = "eval"
 SUMMARY_FILE = "summary.json"
 EPISODE_LOG = "episodes.jsonl"
