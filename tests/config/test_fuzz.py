@@ -91,29 +91,26 @@ FUZZ = settings(
 )  # fmt: skip
 
 
+def _try(kind: str, load: Any) -> None:
+    try:
+        load()
+    except ConfigError as exc:
+        _check_message(exc)
+        _count(kind, "refused")
+    else:
+        _count(kind, "accepted")
+
+
 @FUZZ
 @given(_fuzz(SCENE))
 def _scene_property(doc: dict[str, Any]) -> None:
-    try:
-        parse_model(SceneConfig, doc, "scene.yaml")
-    except ConfigError as exc:
-        _check_message(exc)
-        _count("scene", "refused")
-    else:
-        _count("scene", "accepted")
+    _try("scene", lambda: parse_model(SceneConfig, doc, "scene.yaml"))
 
 
 @FUZZ
 @given(_fuzz(PLAN))
 def _plan_property(doc: dict[str, Any]) -> None:
-    try:
-        plan = parse_model(PlanConfig, doc, "plan.yaml")
-        validate_plan(plan, _SCENE, "plan.yaml")
-    except ConfigError as exc:
-        _check_message(exc)
-        _count("plan", "refused")
-    else:
-        _count("plan", "accepted")
+    _try("plan", lambda: validate_plan(parse_model(PlanConfig, doc, "p.yaml"), _SCENE, "p.yaml"))
 
 
 def test_scene_mutations_are_accepted_or_refused_cleanly() -> None:
