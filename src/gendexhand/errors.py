@@ -41,6 +41,8 @@ class SimulationError(GenDexHandError):
 def closest(name: str, choices: Iterable[str], n: int = 3) -> list[str]:
     """Return up to ``n`` entries of ``choices`` closest to ``name`` (case-insensitive)."""
     options = sorted(choices)
+    if not isinstance(name, str) or len(name) > 200:
+        return []  # no near match is possible, and comparing would be slow
     lowered = {c.lower(): c for c in options}
     hits = difflib.get_close_matches(name.lower(), list(lowered), n=n, cutoff=0.6)
     return [lowered[h] for h in hits]
@@ -51,4 +53,5 @@ def unknown_name_message(kind: str, name: str, choices: Iterable[str]) -> str:
     options = sorted(choices)
     near = closest(name, options)
     hint = f" Closest: {', '.join(near)}." if near else ""
-    return f"unknown {kind} {name!r}.{hint} Valid {kind}s: {', '.join(options)}."
+    shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:57] + "..."
+    return f"unknown {kind} {shown}.{hint} Valid {kind}s: {', '.join(options)}."

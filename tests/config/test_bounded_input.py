@@ -150,3 +150,12 @@ def test_an_output_path_that_is_a_file(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["execute", plan, "--episodes", "1", "--run", str(taken)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"error: {taken}: is a file; a run directory must be a folder"]
+
+
+def test_a_huge_unknown_name_is_not_echoed() -> None:
+    """A 1 MB bad asset id used to print 2 MB of stderr."""
+    from gendexhand.config import parse_scene
+
+    with pytest.raises(ConfigError) as err:
+        parse_scene({"task": {"name": "t"}, "objects": [{"asset": "x" * 1_000_000, "pos": [0, 0]}]})
+    assert len(str(err.value)) < 1000
