@@ -279,3 +279,27 @@ def test_concurrent_processes_lose_no_entries(tmp_path: Path) -> None:
     artifacts = RunDir(tmp_path).manifest()["artifacts"]
     assert set(artifacts) == {f"p{k}-{i}" for k in range(procs) for i in range(per)}
     assert not _temp_files(tmp_path)
+
+
+def test_a_full_disk_is_one_error_line_and_leaves_no_temp_file(tmp_path: Path) -> None:
+    """A file-size limit (RLIMIT_FSIZE; it stops root too) stands in for a full disk: the command
+    fails with one line naming the file, exit 2, and leaves no temporary file. Budget: ~8 s."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    from gendexhand.examples import task_plans
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (500, 500))
+
+    run = tmp_path / "run"
+    cmd = [sys.executable, "-m", "gendexhand.cli.main", "execute", str(task_plans()["pick_bottle"]),
+           "--episodes", "1", "--run", str(run)]  # fmt: skip
+    done = subprocess.run(cmd, preexec_fn=limit, capture_output=True, text=True,
+                          env={**os.environ}, timeout=120)  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: ") and "File too large" in last and str(run) in last, last
+    assert not [p for p in run.rglob("*") if ".tmp-" in p.name]

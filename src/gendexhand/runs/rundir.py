@@ -195,6 +195,10 @@ class RunDir:
             finally:
                 os.close(fd)
             os.replace(tmp, target)
+        except OSError as exc:  # a full disk, a file-size limit, a read-only folder…
+            if exc.filename is not None or not exc.errno:
+                raise
+            raise OSError(exc.errno, exc.strerror, str(target)) from None
         finally:
             tmp.unlink(missing_ok=True)
         _fsync_dir(target.parent)
