@@ -38,9 +38,9 @@ from gendexhand.errors import ConfigError  # noqa: E402
 from gendexhand.examples import task_plans  # noqa: E402
 from gendexhand.learn.train import TrainSettings, train_subtask  # noqa: E402
 from gendexhand.plan.load import load_plan  # noqa: E402
-from gendexhand.runs.paths import TaskPaths  # noqa: E402
-from gendexhand.runs.rundir import RunDir  # noqa: E402
 from gendexhand.stages.execute import run_plan  # noqa: E402
+from gendexhand.store.paths import TaskPaths  # noqa: E402
+from gendexhand.store.rundir import RunDir  # noqa: E402
 
 PLAN_OF = {"a": "{task}_whole", "b": "{task}_allrl", "c": "{task}_frozen", "d": "{task}_rl"}
 RESULTS = Path(__file__).with_name("ablation.jsonl")

@@ -38,7 +38,7 @@ def main() -> None:
     for name in names:
         t0 = time.perf_counter()
         result = run_plan(
-            plans[name], args.episodes, run_dir=args.out / name, workers=args.workers,
+            plans[name], args.episodes, run_dir=args.out / name, out=".", workers=args.workers,
             force=True, progress=lambda m: None,
         )  # fmt: skip
         wall = time.perf_counter() - t0

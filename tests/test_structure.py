@@ -10,7 +10,7 @@ import gendexhand
 
 ROOT = Path(gendexhand.__file__).parent
 LAYERS = [
-    {"__init__", "errors", "physics", "packaged", "yamlio", "runs"},
+    {"__init__", "errors", "physics", "packaged", "yamlio", "parallel", "store"},
     {"assets", "embodiment"},
     {"config"},
     {"sim"},

@@ -214,8 +214,8 @@ def test_training_stops_when_the_reward_keeps_failing(
 
     from gendexhand.errors import ConfigError
     from gendexhand.learn import train
-    from gendexhand.runs.paths import TaskPaths
-    from gendexhand.runs.rundir import RunDir
+    from gendexhand.store.paths import TaskPaths
+    from gendexhand.store.rundir import RunDir
 
     monkeypatch.setattr(train, "MAX_REJECTED_IN_A_ROW", 5)
     code = "def reward(state):\n    return {'x': 1.0 / (0.0 if state.t > 0.01 else 1.0)}\n"
@@ -238,8 +238,8 @@ def test_an_interrupted_training_continues_from_its_last_checkpoint(
     """Ctrl-C after the first evaluation; the rerun loads that checkpoint and trains only the
     rest of the budget. Budget: ~30 s."""
     from gendexhand.learn import train
-    from gendexhand.runs.paths import TaskPaths
-    from gendexhand.runs.rundir import RunDir
+    from gendexhand.store.paths import TaskPaths
+    from gendexhand.store.rundir import RunDir
 
     settings = train.TrainSettings(
         steps=256, envs=1, eval_every=128, eval_episodes=1, start_states=1, n_steps=64,

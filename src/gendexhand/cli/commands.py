@@ -15,7 +15,8 @@ from gendexhand.embodiment.registry import EMBODIMENTS, robot_spec
 from gendexhand.errors import ConfigError, unknown_name_message
 from gendexhand.physics import DEFAULT_PHYSICS
 from gendexhand.plan.results import Stats
-from gendexhand.runs.paths import (
+from gendexhand.sim.scene import Scene, build_scene
+from gendexhand.store.paths import (
     EPISODE_LOG,
     PLAN_FILE,
     SCENE_FILE,
@@ -24,8 +25,7 @@ from gendexhand.runs.paths import (
     TaskPaths,
     check_task_id,
 )
-from gendexhand.runs.rundir import RunDir
-from gendexhand.sim.scene import Scene, build_scene
+from gendexhand.store.rundir import RunDir
 
 if TYPE_CHECKING:
     from gendexhand.learn.train import TrainSettings
@@ -168,8 +168,8 @@ def demo(out: Path) -> int:
             f"{np.array2string(p, precision=2)}"
         )
     from gendexhand.examples import task_plans
-    from gendexhand.runs.paths import TaskPaths
     from gendexhand.stages.execute import run_plan
+    from gendexhand.store.paths import TaskPaths
 
     plans = task_plans()
     print(f"\nrunning the {len(plans)} example task plans, one filmed episode each:")
@@ -201,9 +201,9 @@ def _demo_learned(out: Path) -> list[str]:
     """Train the learned grasp of pick_bottle_rl, evaluate the chain, collect a few episodes."""
     from gendexhand.examples import task_plans
     from gendexhand.learn.train import TrainSettings, train_subtask
-    from gendexhand.runs.paths import CURVE_FILE, TaskPaths
     from gendexhand.stages.collect import collect
     from gendexhand.stages.execute import run_plan
+    from gendexhand.store.paths import CURVE_FILE, TaskPaths
 
     ((_, plan_path),) = run_tasks(out, None, task_plans(learned=True)["pick_bottle_rl"])
     run = RunDir(out)
@@ -267,15 +267,12 @@ def execute_plan(
     workers: int,
     force: bool,
 ) -> int:
-    from gendexhand.plan.load import load_plan
     from gendexhand.stages.execute import run_plan
 
-    config, _ = load_plan(plan)
-    task = check_task_id(config.task, f"{plan}: task")
     t0 = time.perf_counter()
     result = run_plan(
-        plan, episodes, seed=seed, run_dir=run or Path("runs") / "execute" / task,
-        out=TaskPaths(task).eval, video_episodes=video_episodes, workers=workers, force=force,
+        plan, episodes, seed=seed, run_dir=run, video_episodes=video_episodes,
+        workers=workers, force=force,
     )  # fmt: skip
     if result.skipped:
         print("plan, scene and settings unchanged since the last run (use --force to rerun)")

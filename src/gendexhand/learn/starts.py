@@ -12,12 +12,12 @@ import numpy as np
 
 from gendexhand.config.scene import SceneConfig
 from gendexhand.errors import ConfigError
+from gendexhand.parallel import ordered_map
 from gendexhand.plan.chain import run_chain, start_episode
 from gendexhand.plan.schema import PlanConfig
 from gendexhand.predicates import PredicateContext
-from gendexhand.runs.paths import POLICY_FILE
-from gendexhand.runs.pool import ordered_map
 from gendexhand.sim.scene import STATE_SIG
+from gendexhand.store.paths import POLICY_FILE
 
 
 @dataclass(frozen=True)

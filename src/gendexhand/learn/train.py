@@ -1,6 +1,6 @@
 """Training an ``rl`` subtask with PPO (stable-baselines3) and evaluating it.
 
-Layout in the run directory (``tasks/<task>/skills/<subtask>/``, see :mod:`gendexhand.runs.paths`
+Layout in the run directory (``tasks/<task>/skills/<subtask>/``, see :mod:`gendexhand.store.paths`
 for the names): start states, the best checkpoint so far and its observation normaliser, the
 learning curve (one row per evaluation: control steps, success rate, mean episode reward, the
 mean of every reward term over the training steps since the last row) and the final evaluation.
@@ -36,9 +36,11 @@ from gendexhand.learn.starts import (
     save_starts,
     subtask_index,
 )
+from gendexhand.parallel import ignore_sigint
 from gendexhand.plan.load import load_plan, plan_inputs
 from gendexhand.plan.schema import PlanConfig, RLSubtask
-from gendexhand.runs.paths import (
+from gendexhand.sim.snapshot import take_snapshot
+from gendexhand.store.paths import (
     CURVE_FILE,
     NORMALIZER_FILE,
     POLICY_FILE,
@@ -48,9 +50,7 @@ from gendexhand.runs.paths import (
     STARTS_FILE,
     TaskPaths,
 )
-from gendexhand.runs.pool import ignore_sigint
-from gendexhand.runs.rundir import RunDir, Stage
-from gendexhand.sim.snapshot import take_snapshot
+from gendexhand.store.rundir import RunDir, Stage
 
 MAX_REJECTED_IN_A_ROW = 200
 """Consecutive steps on which an environment's reward code may be rejected before training stops
@@ -243,7 +243,7 @@ def train_subtask(
     that is current is skipped (``force`` retrains)."""
     plan, base = load_plan(plan_path)
     index = subtask_index(plan, subtask)
-    _rl_subtask(plan, subtask)
+    _rl_subtask(plan, subtask)  # a ConfigError unless it is an rl subtask
     rel = task.skill(subtask)
     folder = run.path(rel)
     say = progress or (lambda m: None)

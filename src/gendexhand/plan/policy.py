@@ -21,9 +21,9 @@ import numpy as np
 
 from gendexhand.embodiment.synergy import Synergy, hand_synergy
 from gendexhand.errors import ConfigError
-from gendexhand.runs.paths import NORMALIZER_FILE, POLICY_FILE
 from gendexhand.sim.rotation import matrix_rotvec, rotvec_matrix
 from gendexhand.sim.scene import Scene
+from gendexhand.store.paths import NORMALIZER_FILE, POLICY_FILE
 
 ACTION_SCALE = 0.05
 """Largest change of an active target per control step, as a fraction of its range."""

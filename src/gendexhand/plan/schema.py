@@ -33,7 +33,7 @@ from pydantic import (
 )
 
 from gendexhand.config.scene import NAME_RE, not_bool
-from gendexhand.runs.paths import TASK_ID_RE
+from gendexhand.store.paths import TASK_ID_RE
 
 
 class _Strict(BaseModel):
@@ -219,9 +219,6 @@ if TYPE_CHECKING:
     _SubtaskField = SubtaskBase
 else:
     _SubtaskField = _subtask_union()
-
-Subtask = MotionSubtask | ScriptedSubtask | RLSubtask
-"""The built-in subtask variants (a kind registered later is a :class:`SubtaskBase` too)."""
 
 
 class ObjectNoise(_Strict):

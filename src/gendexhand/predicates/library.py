@@ -23,23 +23,6 @@ from gendexhand.sim.contact import (
 from gendexhand.sim.rotation import axis_angle_matrix, quat_to_matrix, rotation_angle_deg
 from gendexhand.sim.scene import Scene
 
-__all__ = [
-    "GRASP_FORCE",
-    "ON_TOP_GAP",
-    "PREDICATES",
-    "PredicateContext",
-    "describe_predicates",
-    "grasped",
-    "inside",
-    "joint_fraction",
-    "lifted",
-    "near",
-    "on_top",
-    "palm_at",
-    "rotated",
-    "upright",
-]
-
 GRASP_FORCE = 0.2
 """Newtons: the least normal force a finger (or the palm) must press with to count in a grasp."""
 CARRY_SUPPORT = 0.8

@@ -12,6 +12,7 @@ settings, so an unchanged rerun is skipped. (The full dataset format is a later 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,12 +20,12 @@ from typing import Any
 
 import numpy as np
 
+from gendexhand.parallel import ordered_map
 from gendexhand.plan.chain import run_episode
 from gendexhand.plan.load import load_plan, plan_inputs
-from gendexhand.runs.paths import COLLECT_SUMMARY, EPISODE_FILE
-from gendexhand.runs.pool import ordered_map
-from gendexhand.runs.rundir import RunDir
 from gendexhand.sim.scene import Scene
+from gendexhand.store.paths import COLLECT_SUMMARY, EPISODE_FILE
+from gendexhand.store.rundir import RunDir
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,6 @@ def collect(
     summary_rel = f"{out}/{COLLECT_SUMMARY}"
     with run.stage(f"{out}/collect", inputs, settings) as stage:
         if stage.skip:
-            import json
-
             s = json.loads(run.path(summary_rel).read_text())
             return Collected(s["attempts"], s["successes"], s["control_steps"], run.path(out),
                              skipped=True)  # fmt: skip

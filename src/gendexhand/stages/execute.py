@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gendexhand.parallel import ordered_map
 from gendexhand.plan.chain import run_episode
 from gendexhand.plan.load import load_plan, plan_inputs
 from gendexhand.plan.results import EpisodeResult, Summary
 from gendexhand.plan.schema import PlanConfig
-from gendexhand.runs.paths import EPISODE_LOG, SUMMARY_FILE, VIDEO_DIR, VIDEO_FILE
-from gendexhand.runs.pool import ordered_map
-from gendexhand.runs.rundir import RunDir, Stage
 from gendexhand.sim.scene import Scene
+from gendexhand.store.paths import EPISODE_LOG, SUMMARY_FILE, VIDEO_DIR, VIDEO_FILE, TaskPaths
+from gendexhand.store.rundir import RunDir, Stage
 
 if TYPE_CHECKING:
     from gendexhand.sim.render import SceneRenderer
@@ -93,7 +93,7 @@ def run_plan(
     *,
     seed: int = 0,
     run_dir: Path | None = None,
-    out: str = ".",
+    out: str | None = None,
     video_episodes: int = 0,
     workers: int = 1,
     force: bool = False,
@@ -101,9 +101,10 @@ def run_plan(
     skills: Path | None = None,
 ) -> BatchResult:
     """Run ``episodes`` episodes of the plan at ``plan_path`` (seeds ``seed`` … ``seed+N-1``);
-    results go to ``out`` (a path relative to the run directory ``run_dir``), the first
-    ``video_episodes`` are filmed."""
+    results go to ``out`` (a path relative to the run directory ``run_dir``; default: the task's
+    ``eval`` folder), the first ``video_episodes`` are filmed."""
     plan, base = load_plan(plan_path)
+    out = TaskPaths(plan.task).eval if out is None else out
     run = RunDir(run_dir or Path("runs") / "execute" / plan.task)
     settings = {"episodes": episodes, "seed": seed, "video_episodes": video_episodes}
     inputs: dict[str, Path | str] = dict(plan_inputs(plan_path, plan, base))

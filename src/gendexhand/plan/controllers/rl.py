@@ -16,8 +16,8 @@ from gendexhand.plan.policy import ActionMap, load_policy, observe
 from gendexhand.plan.results import FailureCategory
 from gendexhand.plan.schema import RLSubtask
 from gendexhand.predicates import PredicateContext, Success, grasped
-from gendexhand.runs.paths import POLICY_FILE
 from gendexhand.sandbox import RewardRejected, check_reward_code
+from gendexhand.store.paths import POLICY_FILE
 
 
 @controller("rl")

@@ -15,7 +15,7 @@ import yaml
 
 import gendexhand
 from gendexhand.errors import ConfigError
-from gendexhand.runs.rundir import RunDir, sha256_bytes, sha256_file
+from gendexhand.store.rundir import RunDir, sha256_bytes, sha256_file
 
 
 class BoomError(Exception):
@@ -259,7 +259,7 @@ CHILD = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from gendexhand.runs.rundir import RunDir
+    from gendexhand.store.rundir import RunDir
 
     run = RunDir(Path(sys.argv[1]))
     for i in range(int(sys.argv[3])):

@@ -1,7 +1,7 @@
 """The run directory: atomic artifact writes and a manifest that lets unchanged stages be skipped.
 
 Every pipeline stage writes its artifacts into one run directory (its layout is in
-:mod:`gendexhand.runs.paths`, its contract in the repository's ``docs/run-directory.md``). A stage
+:mod:`gendexhand.store.paths`, its contract in the repository's ``docs/run-directory.md``). A stage
 is a function from files to files: any stage can be rerun alone, a crashed run resumes by
 skipping complete work, and a hand-edited file reruns only what depends on it. This module gives
 three guarantees:

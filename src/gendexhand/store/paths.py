@@ -3,7 +3,7 @@
 A run directory holds many tasks, each in its own folder::
 
     RUN_DIR/
-      manifest.json                      what each artifact was made from (runs.rundir)
+      manifest.json                      what each artifact was made from (store.rundir)
       tasks/<task>/
         plan.yaml, scene.yaml            the task's plan and the scene it names
         skills/<subtask>/                one trained rl subtask:
@@ -16,7 +16,7 @@ A run directory holds many tasks, each in its own folder::
         episodes/                        collected successful episodes (gendexhand collect):
           episode_<seed>.npz, collect.json
 
-Paths here are relative POSIX strings (what :class:`~gendexhand.runs.rundir.RunDir` takes);
+Paths here are relative POSIX strings (what :class:`~gendexhand.store.rundir.RunDir` takes);
 ``RunDir.path(rel)`` makes them absolute.
 """
 

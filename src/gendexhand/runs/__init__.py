@@ -1,1 +1,0 @@
-"""The run directory: atomic writes, the manifest, path constants, worker pools."""
