@@ -48,10 +48,29 @@ def closest(name: str, choices: Iterable[str], n: int = 3) -> list[str]:
     return [lowered[h] for h in hits]
 
 
-def unknown_name_message(kind: str, name: str, choices: Iterable[str]) -> str:
-    """Format "unknown <kind> 'x'; closest: ...; valid: ..." consistently."""
+CHOICES_BUDGET = 60
+"""Characters of valid choices an error message lists before it says how many more there are
+(messages stay under 200 characters a line)."""
+
+
+def unknown_name_message(
+    kind: str, name: str, choices: Iterable[str], listing: str | None = None
+) -> str:
+    """Format "unknown <kind> 'x'. Closest: …. Valid <kind>s: …." consistently. Long lists are
+    cut to :data:`CHOICES_BUDGET` characters and end with how many more there are and, given
+    ``listing`` (a command), where to see them all."""
     options = sorted(choices)
     near = closest(name, options)
     hint = f" Closest: {', '.join(near)}." if near else ""
     shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:57] + "..."
-    return f"unknown {kind} {shown}.{hint} Valid {kind}s: {', '.join(options)}."
+    listed: list[str] = []
+    for option in options:
+        if sum(len(o) + 2 for o in listed) + len(option) > CHOICES_BUDGET:
+            break
+        listed.append(option)
+    text = ", ".join(listed)
+    if len(listed) < len(options):
+        text += f" and {len(options) - len(listed)} more"
+        if listing:
+            text += f" (see `{listing}`)"
+    return f"unknown {kind} {shown}.{hint} Valid {kind}s: {text}."

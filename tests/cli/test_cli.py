@@ -48,7 +48,9 @@ def test_show_a_hand_by_path(toy_hand: Path, capsys: pytest.CaptureFixture[str])
 def test_validate_examples(capsys: pytest.CaptureFixture[str]) -> None:
     for path in EXAMPLES.values():
         assert main(["scene", "validate", str(path)]) == 0
-    assert capsys.readouterr().out.count("ok ") == len(EXAMPLES)
+    out, err = capsys.readouterr()
+    assert out.count("ok ") == len(EXAMPLES)
+    assert err == "", "the example scenes are physically clean"
 
 
 def test_user_mistake_prints_one_error_no_traceback(

@@ -22,8 +22,10 @@ def test_unknown_asset_names_file_field_value_and_closest() -> None:
     assert msg == (
         "scene.yaml: invalid SceneConfig:\n"
         "  objects[0].asset: unknown asset id 'appel'. Closest: apple. Valid asset ids: "
-        f"{', '.join(asset_ids())}. (got 'appel')"
+        f"{', '.join(asset_ids()[:9])} and {len(asset_ids()) - 9} more "
+        "(see `gendexhand assets list`). (got 'appel')"
     )
+    assert max(len(line) for line in msg.splitlines()) <= 200
 
 
 def test_unknown_field_lists_valid_fields() -> None:

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -303,3 +303,37 @@ def test_a_full_disk_is_one_error_line_and_leaves_no_temp_file(tmp_path: Path) -
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("error: ") and "File too large" in last and str(run) in last, last
     assert not [p for p in run.rglob("*") if ".tmp-" in p.name]
+
+
+@pytest.fixture
+def read_only_dir(tmp_path: Path) -> Iterator[Path]:
+    """A folder nothing can be written to, made for real: a read-only tmpfs mounted for the test
+    when running as root (root ignores ``chmod``), else a folder without write permission."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        yield folder
+        folder.chmod(0o755)
+        return
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(folder)], check=True)
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_read_only_output_folder_is_one_error_line(read_only_dir: Path) -> None:
+    """Budget: ~6 s (a subprocess that loads the plan and builds its scene once)."""
+    from gendexhand.examples import task_plans
+
+    run = read_only_dir / "run"
+    cmd = [sys.executable, "-m", "gendexhand.cli.main", "execute", str(task_plans()["pick_bottle"]),
+           "--episodes", "1", "--run", str(run)]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ}, timeout=120)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
+    assert str(run) in lines[0] and ("Read-only" in lines[0] or "ermission" in lines[0])
+    with pytest.raises(OSError):
+        RunDir(run)

@@ -70,5 +70,7 @@ def get_asset(asset_id: str) -> AssetInfo:
     """The catalog entry for ``asset_id``; an unknown id names the closest ones."""
     assets = catalog()
     if asset_id not in assets:
-        raise AssetError(unknown_name_message("asset id", asset_id, assets))
+        raise AssetError(
+            unknown_name_message("asset id", asset_id, assets, "gendexhand assets list")
+        )
     return assets[asset_id]

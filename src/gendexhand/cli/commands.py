@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,9 +27,11 @@ from gendexhand.store.paths import (
     check_task_id,
 )
 from gendexhand.store.rundir import RunDir
+from gendexhand.yamlio import short
 
 if TYPE_CHECKING:
     from gendexhand.learn.train import TrainSettings
+    from gendexhand.sim.checks import Finding, SceneReport
     from gendexhand.stages.execute import BatchResult
 
 
@@ -92,11 +95,39 @@ def _summary(scene: Scene, seconds: float) -> str:
     )
 
 
-def scene_validate(path: Path, hand: Path | None) -> int:
+def check_physics(scene: Scene, source: Path, report_path: Path | None = None) -> SceneReport:
+    """Check a built scene (:func:`~gendexhand.sim.checks.check_scene`) and write the report to
+    ``report_path`` if given; warnings go to stderr, one per line; an error finding raises
+    :class:`ConfigError` naming the object's field."""
+    from gendexhand.sim.checks import check_scene
+
+    report = check_scene(scene)
+    if report_path is not None:
+        RunDir(report_path.parent).write_text(
+            report_path.name, report.model_dump_json(indent=2) + "\n"
+        )
+    index = {o.instance: k for k, o in enumerate(scene.config.objects)}
+
+    def where(f: Finding) -> str:
+        return f"{source}: objects[{index[f.object]}] ({short(f.object, 40)}) {f.describe()}"
+
+    for f in report.warnings:
+        print(f"warning: {where(f)}", file=sys.stderr)
+    if report.errors:
+        more = len(report.errors) - 1
+        raise ConfigError(where(report.errors[0]) + (f" (and {more} more)" if more else ""))
+    return report
+
+
+def scene_validate(path: Path, hand: Path | None, report_path: Path | None = None) -> int:
     config = _with_hand(load_scene(path), hand)
     t0 = time.perf_counter()
     scene = build_scene(config)
-    print(f"ok {path}\n  {_summary(scene, time.perf_counter() - t0)}")
+    built = time.perf_counter() - t0
+    n = len(check_physics(scene, path, report_path).warnings)
+    print(f"ok {path}{f' ({n} warnings)' if n else ''}\n  {_summary(scene, built)}")
+    if report_path is not None:
+        print(f"  report: {report_path}")
     return 0
 
 
@@ -270,6 +301,7 @@ def execute_plan(
     from gendexhand.stages.execute import run_plan
 
     t0 = time.perf_counter()
+    check_plan_scene(plan)
     result = run_plan(
         plan, episodes, seed=seed, run_dir=run, video_episodes=video_episodes,
         workers=workers, force=force,
@@ -311,7 +343,18 @@ def run_tasks(run: Path, tasks: list[str] | None, plan: Path | None) -> list[tup
     for t in tasks or []:
         if t not in have:
             raise ConfigError(f"{run}: --task: " + unknown_name_message("task", t, have))
-    return [(t, rd.path(TaskPaths(t).plan)) for t in (tasks or have)]
+    chosen = [(t, rd.path(TaskPaths(t).plan)) for t in (tasks or have)]
+    for _, plan_path in chosen:
+        check_plan_scene(plan_path)
+    return chosen
+
+
+def check_plan_scene(plan_path: Path) -> None:
+    """Build the scene of a plan once and check its physics (warnings; errors stop)."""
+    from gendexhand.plan.load import load_plan, scene_path
+
+    config, scene = load_plan(plan_path)
+    check_physics(build_scene(scene), scene_path(config, plan_path))
 
 
 def train(

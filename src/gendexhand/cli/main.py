@@ -35,7 +35,7 @@ def _embodiments_show(args: argparse.Namespace) -> int:
 def _scene_validate(args: argparse.Namespace) -> int:
     from gendexhand.cli import commands
 
-    return commands.scene_validate(args.file, args.hand)
+    return commands.scene_validate(args.file, args.hand, args.report)
 
 
 def _scene_render(args: argparse.Namespace) -> int:
@@ -231,12 +231,17 @@ def _add_scene_parser(verbs: Verbs) -> None:
     scene_verbs = scene.add_subparsers(dest="action", required=True, metavar="ACTION")
     val = scene_verbs.add_parser(
         "validate",
-        help="check a scene file and build it",
-        description="Check a scene file against the schema, build and "
-        "settle it, and report what was built.",
+        help="check a scene file, build it and check its physics",
+        description="Check a scene file against the schema, build and settle it, and check "
+        "what was built: overlaps at t = 0 (objects, table, robot), objects off the table or "
+        "out of the palm's reach, and motion while settling. Findings are warnings (one line "
+        "each, on stderr) or errors (exit status 2).",
     )
     val.add_argument("file", type=Path)
     val.add_argument("--hand", type=Path, default=None, help="use this MJCF hand instead")
+    val.add_argument(
+        "--report", type=Path, default=None, help="also write the findings as JSON to this file"
+    )
     val.set_defaults(func=_scene_validate)
     ren = scene_verbs.add_parser(
         "render",

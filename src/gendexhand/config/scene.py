@@ -126,7 +126,7 @@ class ObjectConfig(_Strict):
     def _known(cls, v: str) -> str:
         assets = catalog()
         if v not in assets:
-            raise ValueError(unknown_name_message("asset id", v, assets))
+            raise ValueError(unknown_name_message("asset id", v, assets, "gendexhand assets list"))
         return v
 
     @field_validator("joints")

@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 from gendexhand.embodiment.discovery import ActuatorGroup, HandLayout, discover_layout
 from gendexhand.embodiment.registry import PALM_SITE, TIP_SITE, RobotSpec
+from gendexhand.embodiment.workspace import Workspace, measure_workspace
 from gendexhand.errors import EmbodimentError
 
 
@@ -116,6 +117,13 @@ class Embodiment:
     @cached_property
     def metrics(self) -> HandMetrics:
         return hand_metrics(self)
+
+    @cached_property
+    def workspace(self) -> Workspace:
+        """What the palm can reach in this model's world frame (see :mod:`.workspace`)."""
+        return measure_workspace(
+            self.model, self.joints, self.home_qpos, self.palm_site, self.metrics.finger_length
+        )
 
 
 def hand_metrics(emb: Embodiment, samples: int = 256) -> HandMetrics:

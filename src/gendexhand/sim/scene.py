@@ -55,6 +55,8 @@ class Scene:
         self.initial_state = np.zeros(mujoco.mj_stateSize(model, STATE_SIG))
         self.initial_ctrl = np.zeros(model.nu)
         self.settle_drift = 0.0
+        self.settle_motion: dict[str, tuple[float, float]] = {}
+        """Object → (displacement m, rotation deg) during the settle step (empty if not settled)."""
 
     def place_robot_home(self) -> None:
         """Robot at home, objects at their config poses and joint values; targets hold home."""
@@ -67,19 +69,26 @@ class Scene:
         self.data.ctrl[:] = self.robot.home_ctrl(self.data)
 
     def settle(self, seconds: float = SETTLE_SECONDS) -> float:
-        """Run the physics at the home targets; return the largest object displacement (m)."""
+        """Run the physics at the home targets; return the largest object displacement (m).
+
+        Each object's motion (displacement in m, rotation in degrees) is kept in
+        :attr:`settle_motion`."""
         self.place_robot_home()
-        start = {n: self.data.xpos[h.body].copy() for n, h in self.objects.items()}
+        start = {
+            n: (self.data.xpos[h.body].copy(), self.data.xquat[h.body].copy())
+            for n, h in self.objects.items()
+        }
         for _ in range(round(seconds / self.model.opt.timestep)):
             mujoco.mj_step(self.model, self.data)
         check_finite(self.data)
-        drift = max(
-            (
-                float(np.linalg.norm(self.data.xpos[h.body] - start[n]))
-                for n, h in self.objects.items()
-            ),
-            default=0.0,
-        )
+        self.settle_motion = {
+            n: (
+                float(np.linalg.norm(self.data.xpos[h.body] - start[n][0])),
+                _angle_deg(start[n][1], self.data.xquat[h.body]),
+            )
+            for n, h in self.objects.items()
+        }
+        drift = max((d for d, _ in self.settle_motion.values()), default=0.0)
         self.data.qvel[:] = 0.0
         self.data.time = 0.0
         mujoco.mj_forward(self.model, self.data)
@@ -93,6 +102,12 @@ class Scene:
         mujoco.mj_setState(self.model, self.data, self.initial_state, STATE_SIG)
         self.data.ctrl[:] = self.initial_ctrl
         mujoco.mj_forward(self.model, self.data)
+
+
+def _angle_deg(q0: np.ndarray, q1: np.ndarray) -> float:
+    """Angle (degrees) of the rotation between two unit quaternions."""
+    dot = min(1.0, abs(float(np.dot(q0, q1))))
+    return float(np.degrees(2.0 * np.arccos(dot)))
 
 
 def _inside(model: mujoco.MjModel, body: int, root: int) -> bool:
