@@ -111,6 +111,13 @@ HOSTILE: list[tuple[str, str, str]] = [
     ("unknown-name", body("x = os"), "unknown name 'os'"),
     ("state-key-data", body("x = state.goal.data"), "x['data']"),
     ("write-file", body("open('/tmp/pwned', 'w').write('x')"), "'open'"),
+    # a builtin's name rebound in a helper scope (or as a parameter) would let one scope's name
+    # mean another thing in the next; no scope may bind one
+    ("builtin-in-helper", body("def f():\n    getattr = 1\n    return getattr"), "'getattr'"),
+    ("builtin-param", body("def f(print):\n    return print"), "is a Python builtin"),
+    ("builtin-for", body("for open in [1]:\n    pass"), "is a Python builtin"),
+    ("huge-range", body("for i in range(99999999999999999999999):\n    pass"), "at most 10000"),
+    ("long-name", body("x = " + "y" * 5000), "unknown name"),
 ]
 
 
@@ -148,11 +155,15 @@ def test_checker_messages_name_line_and_reason() -> None:
         ('"""only a docstring"""\n', "must define exactly one function"),
         ("def rewrd(state):\n    return {}\n", "inside reward()"),
         ("x" * 30_000, "at most 20000"),
+        ("def reward(state):\n    return {'a': " + "-" * 5000 + "1}\n", "nested too deeply"),
+        ("def reward(state):\n    return {'a': state" + ".a" * 6000 + "}\n", "nested too deep"),
+        ("def reward(state):\n    x = " + "9" * 5000 + "\n", "syntax error"),
     ],
 )
 def test_checker_rejects_malformed_sources(source: str, fragment: str) -> None:
-    with pytest.raises(RewardRejected, match=re.escape(fragment)):
+    with pytest.raises(RewardRejected, match=re.escape(fragment)) as info:
         check_reward_code(source)
+    assert len(str(info.value)) < 300
 
 
 def test_forbidden_file_writes_never_happen(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ def integer(lo: int, hi: int | None = None) -> Callable[[str], int]:
         return value
 
     parse.__name__ = "integer"
+    parse.range_text = f"[{lo}, {hi if hi is not None else 'inf'}]"  # type: ignore[attr-defined]
     return parse
 
 
@@ -45,6 +46,7 @@ def number(lo: float, hi: float, *, open_low: bool = False) -> Callable[[str], f
         return value
 
     parse.__name__ = "number"
+    parse.range_text = f"{'(' if open_low else '['}{lo:g}, {hi:g}]"  # type: ignore[attr-defined]
     return parse
 
 

@@ -166,9 +166,16 @@ def build_parser() -> argparse.ArgumentParser:
         _add_train_parser,
         _add_eval_parser,
         _add_collect_parser,
+        _add_schema_parser,
     ):
         add(verbs)
     return parser
+
+
+def _add_schema_parser(verbs: Verbs) -> None:
+    from gendexhand.cli.schema_cmd import add_schema_parser
+
+    add_schema_parser(verbs, build_parser)
 
 
 def _add_task_option(p: argparse.ArgumentParser) -> None:

@@ -46,6 +46,8 @@ Angle = Annotated[float, BeforeValidator(not_bool), Field(ge=-360.0, le=360.0)]
 Unit = Annotated[float, BeforeValidator(not_bool), Field(ge=0.0, le=1.0)]
 Vec3 = tuple[Coord, Coord, Coord]
 PositiveFloat = Annotated[float, BeforeValidator(not_bool), Field(gt=0)]
+TableSide = Annotated[float, BeforeValidator(not_bool), Field(gt=0, le=5.0)]
+"""Metres."""
 
 
 class _Strict(BaseModel):
@@ -54,7 +56,9 @@ class _Strict(BaseModel):
 
 class TaskInfo(_Strict):
     name: str = Field(description="Identifier: lower case letters, digits and underscores.")
-    description: str = Field(default="", description="What the robot should do, in words.")
+    description: str = Field(
+        default="", max_length=2000, description="What the robot should do, in words."
+    )
 
     @field_validator("name")
     @classmethod
@@ -83,18 +87,11 @@ class EmbodimentConfig(_Strict):
 
 
 class TableConfig(_Strict):
-    size: tuple[PositiveFloat, PositiveFloat] = Field(
-        default=(1.2, 0.8), description="Table top x, y extent (m, each at most 5)."
+    size: tuple[TableSide, TableSide] = Field(
+        default=(1.2, 0.8), description="Table top x, y extent (m)."
     )
     height: PositiveFloat = Field(default=0.75, le=2.0, description="Height of the table top (m).")
     pos: tuple[Coord, Coord] = Field(default=(0.0, 0.0), description="Centre of the top (x, y).")
-
-    @field_validator("size")
-    @classmethod
-    def _size(cls, v: tuple[float, float]) -> tuple[float, float]:
-        if max(v) > 5.0:
-            raise ValueError("a table side is at most 5 m")
-        return v
 
 
 class ObjectConfig(_Strict):
@@ -201,7 +198,7 @@ class SceneConfig(_Strict):
         description="Views to render: named views or camera names.",
     )
     cameras: list[CameraConfig] = Field(default_factory=list)
-    seed: int = Field(default=0, ge=0)
+    seed: int = Field(default=0, ge=0, le=2**32 - 1, description="Seed of the scene's randomness.")
 
     @model_validator(mode="after")
     def _consistent(self) -> SceneConfig:

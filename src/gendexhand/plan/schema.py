@@ -86,7 +86,7 @@ class MotionSpec(_Strict):
     speed: float = Field(
         default=0.5, gt=0.0, le=1.0, description="Fraction of the joint speed limit."
     )
-    clearance: float = Field(default=0.005, ge=0.0, description="Metres from obstacles.")
+    clearance: float = Field(default=0.005, ge=0.0, le=0.1, description="Metres from obstacles.")
     timeout_s: float = Field(default=2.0, gt=0.0, le=60.0, description="Planning time limit.")
 
     @model_validator(mode="after")
@@ -121,7 +121,7 @@ class RLSpec(_Strict):
     groups: list[str] = Field(min_length=1, description="Actuator groups the policy moves.")
     reward: str = Field(
         description="Reward code: `def reward(state):` returning named terms (checked by the "
-        "sandbox before it runs)."
+        "sandbox before it runs; at most 20000 characters)."
     )
     weights: dict[str, Weight] = Field(
         default_factory=dict, description="Weight of each reward term; unweighted terms count 0."
@@ -152,7 +152,9 @@ class SubtaskBase(_Strict):
 
     name: str
     kind: str
-    success: str = Field(description="Predicate expression that must hold when the subtask ends.")
+    success: str = Field(
+        max_length=2000, description="Predicate expression that must hold when the subtask ends."
+    )
 
     @field_validator("name")
     @classmethod

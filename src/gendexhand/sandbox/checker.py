@@ -92,12 +92,21 @@ def _parse_checked(source: str) -> ast.Module:
         where = f"reward code line {exc.lineno}" if exc.lineno else "reward code"
         column = f" (column {exc.offset})" if exc.lineno and exc.offset else ""
         raise RewardRejected(f"{where}: syntax error: {exc.msg}{column}") from None
-    except (ValueError, RecursionError, MemoryError) as exc:
-        raise RewardRejected(f"reward code cannot be parsed: {exc}") from None
+    except RecursionError:
+        raise RewardRejected("reward code is nested too deeply to parse") from None
+    except (ValueError, MemoryError, OverflowError) as exc:
+        why = str(exc)[:80] or type(exc).__name__
+        raise RewardRejected(f"reward code cannot be parsed: {why}") from None
     try:
         _Checker(source).module(tree)
+    except RewardRejected:
+        raise
     except RecursionError:
-        raise RewardRejected("reward code is nested too deeply") from None
+        raise RewardRejected("reward code is nested too deeply to check") from None
+    except Exception as exc:  # the checker's own limits; never anything but a rejection
+        raise RewardRejected(
+            f"reward code could not be checked ({type(exc).__name__}: {str(exc)[:80]})"
+        ) from None
     return tree
 
 

@@ -24,7 +24,9 @@ from gendexhand.sandbox.rules import (
     _CheckerBase,
     _literal_int,
     _literal_number,
+    _range_len,
 )
+from gendexhand.yamlio import short
 
 
 class _ExpressionRules(_CheckerBase):
@@ -83,8 +85,8 @@ class _ExpressionRules(_CheckerBase):
                 node,
                 line,
                 f"the attribute '.{attr}'",
-                f"{reason} (allowed: {', '.join(sorted(SAFE_ATTRIBUTES))}); if {attr!r} is a "
-                f"state key, use item access: x[{attr!r}]",
+                f"{reason}; if {attr!r} is a state key, use item access: x[{attr!r}] "
+                f"(allowed attributes: {', '.join(sorted(SAFE_ATTRIBUTES))})",
             )
 
     @staticmethod
@@ -152,13 +154,13 @@ class _ExpressionRules(_CheckerBase):
             ints = [v for v in values if v is not None]
             if len(ints) == 3 and ints[2] == 0:
                 raise self.reject(node, line, "range() with step 0", "the step must not be 0")
-            size = len(range(*ints))
+            size = _range_len(ints) or 0
             if size > MAX_ITERATIONS:
                 raise self.reject(
                     node,
                     line,
                     "this range()",
-                    f"it has {size} elements; at most {MAX_ITERATIONS}",
+                    f"it has {short(size, 30)} elements; at most {MAX_ITERATIONS}",
                 )
         for arg in node.args:
             if isinstance(arg, ast.Call):

@@ -3,6 +3,7 @@ forbidden builtins, :data:`SAFE_ATTRIBUTES` and the denied attributes (with thei
 
 from __future__ import annotations
 
+import builtins
 import types
 from typing import Final
 
@@ -17,6 +18,8 @@ SAFE_BUILTINS: Final = (
 """The builtins reward code may use (``__builtins__`` holds exactly these)."""
 
 _RESERVED: Final = frozenset({"state", "np", "math", "reward", *SAFE_BUILTINS})
+_PYTHON_BUILTINS: Final = frozenset(n for n in dir(builtins) if not n.startswith("_"))
+"""Every builtin's name: reward code binds none of them, in any scope."""
 
 _FORBIDDEN_NAMES: Final = {
     **dict.fromkeys(("open", "input", "print", "exit", "quit"), "it does input or output"),

@@ -91,9 +91,28 @@ def _literal_number(node: ast.AST) -> float | None:
     return None
 
 
+_MAX_WHAT, _MAX_WHY = 100, 2000
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _literal_int(node: ast.AST) -> int | None:
     value = _literal_number(node)
     return value if isinstance(value, int) else None
+
+
+def _range_len(args: list[int]) -> int | None:
+    """Elements of ``range(*args)`` without building it (``len()`` overflows past 2**63); None
+    for a step of 0."""
+    start, stop, step = (0, args[0], 1) if len(args) == 1 else (args[0], args[1], 1)
+    if len(args) == 3:
+        step = args[2]
+    if step == 0:
+        return None
+    span = stop - start if step > 0 else start - stop
+    return max(0, -(-span // abs(step)))
 
 
 class _CheckerBase:
@@ -108,6 +127,7 @@ class _CheckerBase:
         line = getattr(node, "lineno", line)
         snippet = _snippet(self.source, node)
         shown = f" `{snippet}`" if snippet and snippet not in what else ""
+        what, why = _cut(what, _MAX_WHAT), _cut(why, _MAX_WHY)  # a name may be 20 000 chars
         return RewardRejected(f"reward code line {line}: {what}{shown} is not allowed: {why}")
 
     def visit(self, node: ast.AST, line: int, loops: int) -> None:

@@ -7,8 +7,9 @@ import ast
 
 from gendexhand.sandbox.errors import RewardRejected
 from gendexhand.sandbox.limits import MAX_ITERATIONS
-from gendexhand.sandbox.names import _RESERVED
-from gendexhand.sandbox.rules import _NODE_REASONS, _CheckerBase, _literal_int
+from gendexhand.sandbox.names import _PYTHON_BUILTINS, _RESERVED
+from gendexhand.sandbox.rules import _NODE_REASONS, _CheckerBase, _literal_int, _range_len
+from gendexhand.yamlio import short
 
 
 class _StatementRules(_CheckerBase):
@@ -121,6 +122,14 @@ class _StatementRules(_CheckerBase):
                         f"{name!r} is provided to reward code and cannot be redefined; use "
                         f"another name",
                     )
+                if name in _PYTHON_BUILTINS:
+                    raise self.reject(
+                        where,
+                        line,
+                        f"binding the name {name!r}",
+                        f"{name!r} is a Python builtin; no scope may rebind a builtin's name, "
+                        f"so a name always means the same thing; use another name",
+                    )
                 self.bound.add(name)
 
     def target(self, node: ast.AST, line: int, subscripts: bool = False) -> None:
@@ -153,8 +162,8 @@ class _StatementRules(_CheckerBase):
                 iterable,
                 line,
                 "this nested loop",
-                f"the literal ranges of nested loops multiply to {inner} iterations; at most "
-                f"{MAX_ITERATIONS}",
+                f"the literal ranges of nested loops multiply to {short(inner, 30)} "
+                f"iterations; at most {MAX_ITERATIONS}",
             )
         return inner
 
@@ -165,6 +174,6 @@ class _StatementRules(_CheckerBase):
             and node.func.id == "range"
         ):
             values = [_literal_int(a) for a in node.args]
-            if values and all(v is not None for v in values):
-                return len(range(*[v for v in values if v is not None]))
+            if 1 <= len(values) <= 3 and all(v is not None for v in values):
+                return _range_len([v for v in values if v is not None])
         return None
