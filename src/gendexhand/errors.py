@@ -7,11 +7,34 @@ print them as they are, without a traceback.
 from __future__ import annotations
 
 import difflib
+import textwrap
 from collections.abc import Iterable
+
+MAX_LINE = 200
+"""Longest line of an error message; longer lines wrap, continued with an indent."""
 
 
 class GenDexHandError(Exception):
-    """Base class of every error gendexhand raises on purpose."""
+    """Base class of every error gendexhand raises on purpose. Its text never has a line over
+    :data:`MAX_LINE` characters (counting the CLI's ``error: `` prefix): longer lines wrap."""
+
+    def __str__(self) -> str:
+        return wrap_lines(super().__str__(), MAX_LINE - len("error: "))
+
+
+def wrap_lines(text: str, width: int = MAX_LINE) -> str:
+    """``text`` with every line over ``width`` characters wrapped at spaces (a word longer than
+    the line is broken); continuation lines keep the line's indent plus two spaces."""
+    out = []
+    for line in text.splitlines() or [""]:
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip()) + 2)
+        out += textwrap.wrap(
+            line, width=width, subsequent_indent=indent, break_on_hyphens=False
+        ) or [line[:width]]
+    return "\n".join(out)
 
 
 class ConfigError(GenDexHandError):

@@ -92,7 +92,7 @@ def test_decompositions_are_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_import_needs_a_licence_and_refuses_to_overwrite(tmp_path: Path) -> None:
     folder = _mesh_folder(tmp_path)
     (folder / "LICENSE").unlink()
-    with pytest.raises(AssetError, match=r"no licence found .* give the source's licence"):
+    with pytest.raises(AssetError, match=r"(?s)no licence found .* give the source's licence"):
         import_path(folder / "block.stl", tmp_path / "library", ImportOptions())
     import_path(folder / "block.stl", tmp_path / "library", FAST)
     with pytest.raises(AssetError, match="exists; pass --overwrite"):

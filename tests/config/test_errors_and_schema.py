@@ -23,7 +23,7 @@ def test_unknown_asset_names_file_field_value_and_closest() -> None:
         "scene.yaml: invalid SceneConfig:\n"
         "  objects[0].asset: unknown asset id 'appel'. Closest: apple. Valid asset ids: "
         f"{', '.join(asset_ids()[:9])} and {len(asset_ids()) - 9} more "
-        "(see `gendexhand assets list`). (got 'appel')"
+        "(see `gendexhand assets list`)."
     )
     assert max(len(line) for line in msg.splitlines()) <= 200
 
@@ -45,7 +45,7 @@ def test_unknown_embodiment_and_bad_task_name() -> None:
     )
     assert (
         "  embodiment.name: unknown embodiment 'franka'. Closest: franka_shadow. Valid "
-        "embodiments: adroit, floating_shadow, franka_shadow. (got 'franka')" in msg
+        "embodiments: adroit, floating_shadow, franka_shadow." in msg
     )
 
 
@@ -90,3 +90,16 @@ def test_files(tmp_path: Path) -> None:
 def test_closest() -> None:
     assert closest("botle", ["bottle", "bowl", "box"]) == ["bottle", "bowl"]
     assert closest("zzz", ["bottle"]) == []
+
+
+def test_error_lines_wrap_under_200_characters() -> None:
+    from gendexhand.errors import GenDexHandError, wrap_lines
+
+    words = " ".join(f"word{k}" for k in range(200))
+    original = f"first line\n  {words}\n" + "z" * 500
+    text = str(GenDexHandError(original))
+    lines = text.splitlines()
+    assert lines[0] == "first line" and all(len(line) <= 193 for line in lines)
+    assert "".join(text.split()) == "".join(original.split())  # nothing lost, only wrapped
+    assert lines[1].startswith("  word0") and lines[2].startswith("    word")  # indent + 2
+    assert wrap_lines("short") == "short"

@@ -70,8 +70,13 @@ def _describe(err: dict[str, Any], model: type[BaseModel]) -> str:
         return f"{loc}: required field is missing."
     if kind == "union_tag_invalid":
         ctx = err.get("ctx", {})
-        return f"{loc}: unknown kind {ctx.get('tag')!r}; valid kinds: {ctx.get('expected_tags')}."
-    return f"{loc}: {msg} (got {short(err['input'])})"
+        tag = short(ctx.get("tag"), 40)
+        return f"{loc}: unknown kind {tag}; valid kinds: {ctx.get('expected_tags')}."
+    line = f"{loc}: {msg}"
+    got = short(err["input"], 40)
+    if got[:20] not in msg:  # the message may already quote the value
+        line += f" (got {got})"
+    return line
 
 
 def parse_model(model: type[M], data: Any, source: str) -> M:

@@ -26,8 +26,21 @@ from gendexhand.embodiment.registry import EMBODIMENTS
 from gendexhand.errors import unknown_name_message
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+MAX_OBJECTS = 64
+"""Most objects in one scene (the physical checks compare every pair of their geoms)."""
 NAMED_VIEWS = ("front", "left", "right", "top", "near_hand")
 """Views every scene can render without defining a camera."""
+
+
+def check_count(value: object, metadata: list[object]) -> object:
+    """``value`` unchanged, unless it is a list or dict longer than the ``max_length`` among a
+    field's ``metadata``: then refused at once (pydantic counts only after validating every
+    item, which takes seconds for a 250 KiB list)."""
+    limits = [getattr(m, "max_length", None) for m in metadata]
+    limit = next((n for n in limits if isinstance(n, int)), None)
+    if limit is not None and isinstance(value, list | dict) and len(value) > limit:
+        raise ValueError(f"at most {limit} items, got {len(value)}")
+    return value
 
 
 def not_bool(value: object) -> object:
@@ -192,13 +205,22 @@ class SceneConfig(_Strict):
     task: TaskInfo
     embodiment: EmbodimentConfig = EmbodimentConfig()
     table: TableConfig = TableConfig()
-    objects: list[ObjectConfig] = Field(default_factory=list)
+    objects: list[ObjectConfig] = Field(
+        default_factory=list, max_length=MAX_OBJECTS, description="The objects of the scene."
+    )
     views: list[str] = Field(
         default_factory=lambda: list(NAMED_VIEWS),
+        max_length=32,
         description="Views to render: named views or camera names.",
     )
-    cameras: list[CameraConfig] = Field(default_factory=list)
+    cameras: list[CameraConfig] = Field(default_factory=list, max_length=16)
     seed: int = Field(default=0, ge=0, le=2**32 - 1, description="Seed of the scene's randomness.")
+
+    @field_validator("objects", "cameras", "views", mode="before")
+    @classmethod
+    def _count_first(cls, v: object, info: ValidationInfo) -> object:
+        """Refuse a list that is too long before validating each of its items."""
+        return check_count(v, cls.model_fields[info.field_name or ""].metadata)
 
     @model_validator(mode="after")
     def _consistent(self) -> SceneConfig:

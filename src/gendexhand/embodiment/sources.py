@@ -14,6 +14,7 @@ import mujoco
 
 from gendexhand.errors import EmbodimentError
 from gendexhand.packaged import gymnasium_robotics_assets
+from gendexhand.yamlio import short
 
 #: Licence notice that travels with every model built from gymnasium-robotics files.
 GYMNASIUM_ROBOTICS_LICENSE = "gymnasium-robotics assets (MIT / Apache-2.0, see its LICENSE.md)"
@@ -153,12 +154,17 @@ def hand_from_file(path: Path) -> tuple[mujoco.MjSpec, str]:
     The hand's root body is the first body of the world that carries joints in its subtree; a
     free joint on it is removed (the hand is mounted on an arm or a floating base instead).
     """
-    if not path.is_file():
-        raise EmbodimentError(f"hand model file {str(path)!r} does not exist")
+    shown = short(str(path), 120)
+    try:
+        found = path.is_file()
+    except OSError as exc:  # a name too long for the filesystem, a loop of links…
+        raise EmbodimentError(f"hand model file {shown}: {exc.strerror}") from None
+    if not found:
+        raise EmbodimentError(f"hand model file {shown} does not exist")
     try:
         spec = mujoco.MjSpec.from_file(str(path))
     except Exception as exc:  # mujoco raises ValueError with the parser's message
-        raise EmbodimentError(f"{path}: cannot parse MJCF: {exc}") from exc
+        raise EmbodimentError(f"{shown}: cannot parse MJCF: {str(exc)[:300]}") from exc
     _neutralise_sizes(spec)
     _strip_user_data(spec)
     roots = [b for b in spec.worldbody.bodies if _has_joints(b)]

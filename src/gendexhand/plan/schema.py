@@ -118,13 +118,17 @@ class RLSpec(_Strict):
                 raise ValueError(f"term name {name[:60]!r} must be an identifier")
         return value
 
-    groups: list[str] = Field(min_length=1, description="Actuator groups the policy moves.")
+    groups: list[str] = Field(
+        min_length=1, max_length=32, description="Actuator groups the policy moves."
+    )
     reward: str = Field(
         description="Reward code: `def reward(state):` returning named terms (checked by the "
         "sandbox before it runs; at most 20000 characters)."
     )
     weights: dict[str, Weight] = Field(
-        default_factory=dict, description="Weight of each reward term; unweighted terms count 0."
+        default_factory=dict,
+        max_length=64,
+        description="Weight of each reward term; unweighted terms count 0.",
     )
     horizon: int = Field(default=50, ge=1, le=10_000, description="Control steps per attempt.")
     success_bonus: float = Field(
@@ -241,9 +245,11 @@ class PlanConfig(_Strict):
     description: str = Field(default="", max_length=2000)
     scene: Path = Field(description="The scene file, relative to the plan file.")
     randomize: dict[str, ObjectNoise] = Field(
-        default_factory=dict, description="Per object: uniform noise on its initial pose and size."
+        default_factory=dict,
+        max_length=64,
+        description="Per object: uniform noise on its initial pose and size.",
     )
-    subtasks: list[_SubtaskField] = Field(min_length=1)
+    subtasks: list[_SubtaskField] = Field(min_length=1, max_length=64)
     view: str = Field(default="front", description="The view videos are rendered from.")
 
     @field_validator("task")
