@@ -16,7 +16,7 @@ LAYERS = [
     {"sim"},
     {"predicates", "sandbox", "motion"},
     {"plan"},
-    {"learn"},
+    {"learn", "dataset"},
     {"stages"},
     {"cli", "examples"},
 ]

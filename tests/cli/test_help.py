@@ -39,3 +39,15 @@ def test_help_exits_zero_with_usage(
     assert info.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith(" ".join(("usage: gendexhand", *path)))
+
+
+def test_building_the_cli_imports_no_simulator() -> None:
+    """The GL backend must be chosen before mujoco is imported, so building the parser (every
+    command's options) must not import it. Budget: ~2 s."""
+    import subprocess
+    import sys
+
+    code = "import sys; from gendexhand.cli.main import build_parser; build_parser(); "
+    code += "print('mujoco' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "False", done.stderr

@@ -166,27 +166,6 @@ def test_train_then_eval_through_the_cli(
     assert "unknown task 'nope'" in capsys.readouterr().err
 
 
-def test_collect_keeps_successful_episodes_with_their_steps(tmp_path: Path) -> None:
-    from gendexhand.stages.collect import collect
-
-    plan = task_plans()["pick_bottle"]
-    res = collect(plan, tmp_path, "episodes", successes=1, seed=0)
-    tmp_path = tmp_path / "episodes"
-    assert res.successes == 1 and res.attempts >= 1
-    (episode,) = sorted(tmp_path.glob("episode_*.npz"))
-    with np.load(episode) as z:
-        steps = len(z["subtask"])
-        assert z["action"].shape[0] == z["qpos"].shape[0] == z["qvel"].shape[0] == steps
-        assert list(z["subtasks"]) == ["reach", "approach", "close", "lift"]
-        assert list(np.unique(z["subtask"])) == [0, 1, 2, 3]  # every subtask left its steps
-    summary = json.loads((tmp_path / "collect.json").read_text())
-    assert summary["successes"] == 1 and summary["control_steps_per_success"] == steps
-    assert sum(summary["failed_subtasks"].values()) == summary["attempts"] - 1
-    assert not list(tmp_path.glob(".*tmp*"))
-    again = collect(plan, tmp_path.parent, "episodes", successes=1, seed=0)
-    assert again.skipped and again.successes == 1
-
-
 def test_a_learned_grasp_hands_its_object_to_the_planned_transport(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -54,3 +54,13 @@ SEED = integer(0, MAX_SEED)
 WORKERS = integer(1, MAX_WORKERS)
 EPISODES = integer(1, 1_000_000)
 PIXELS = integer(16, 4096)
+
+
+def add_task_option(p: argparse.ArgumentParser) -> None:
+    """``--task``, shared by ``train``, ``eval`` and ``collect``."""
+    p.add_argument(
+        "--task",
+        action="append",
+        default=None,
+        help="only this task of the run (repeatable; default: all)",
+    )

@@ -418,7 +418,15 @@ def evaluate_run(
 
 
 def collect_run(
-    run: Path, *, tasks: list[str] | None, successes: int, workers: int, seed: int
+    run: Path,
+    *,
+    tasks: list[str] | None,
+    successes: int,
+    workers: int,
+    seed: int,
+    views: list[str] | None = None,
+    image_size: tuple[int, int] = (320, 240),
+    progress_bar: bool = False,
 ) -> int:
     from gendexhand.stages.collect import collect
 
@@ -428,14 +436,18 @@ def collect_run(
         res = collect(
             plan_path, run, paths.episodes, successes,
             skills=skills if skills.is_dir() else None, seed=seed, workers=workers,
-            progress=print,
+            progress=None if progress_bar else print, progress_bar=progress_bar, views=views,
+            image_size=image_size,
         )  # fmt: skip
         if res.skipped:
             print(f"{task}: plan, policies and settings unchanged since the last collection")
         per = res.steps_per_success
         print(
             f"{task}: {res.successes}/{res.attempts} episodes succeeded ({res.success_rate:.0%}); "
-            f"{'-' if per is None else f'{per:.0f}'} control steps per success; episodes in "
-            f"{res.folder}"
+            f"{'-' if per is None else f'{per:.0f}'} control steps per success; dataset in "
+            f"{res.folder} (card.md; gendexhand replay {res.folder})"
         )
+        for name, cats in (res.failures or {}).items():
+            why = ", ".join(f"{c} ×{n}" for c, n in cats.items())
+            print(f"  failed at {name}: {why}")
     return 0

@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import NoReturn, TypeAlias
 
 from gendexhand import __version__
-from gendexhand.cli.argtypes import EPISODES, PIXELS, SEED, WORKERS, integer, number
+from gendexhand.cli.argtypes import (
+    EPISODES,
+    PIXELS,
+    SEED,
+    WORKERS,
+    add_task_option,
+    integer,
+    number,
+)
 from gendexhand.errors import GenDexHandError
 
 # What ``add_subparsers`` returns; a string so it is not evaluated at run time.
@@ -119,16 +127,6 @@ def _eval(args: argparse.Namespace) -> int:
     )  # fmt: skip
 
 
-def _collect(args: argparse.Namespace) -> int:
-    _gl()
-    from gendexhand.cli import commands
-
-    return commands.collect_run(
-        args.run, tasks=args.task, successes=args.successes, workers=args.workers,
-        seed=args.seed,
-    )  # fmt: skip
-
-
 def _demo(args: argparse.Namespace) -> int:
     _gl()
     from gendexhand.cli import commands
@@ -165,27 +163,24 @@ def build_parser() -> argparse.ArgumentParser:
         _add_execute_parser,
         _add_train_parser,
         _add_eval_parser,
-        _add_collect_parser,
+        _add_dataset_parsers,
         _add_schema_parser,
     ):
         add(verbs)
     return parser
 
 
+def _add_dataset_parsers(verbs: Verbs) -> None:
+    from gendexhand.cli.dataset_cmd import add_collect_parser, add_replay_parser
+
+    add_collect_parser(verbs)
+    add_replay_parser(verbs)
+
+
 def _add_schema_parser(verbs: Verbs) -> None:
     from gendexhand.cli.schema_cmd import add_schema_parser
 
     add_schema_parser(verbs, build_parser)
-
-
-def _add_task_option(p: argparse.ArgumentParser) -> None:
-    """``--task``, shared by ``train``, ``eval`` and ``collect``."""
-    p.add_argument(
-        "--task",
-        action="append",
-        default=None,
-        help="only this task of the run (repeatable; default: all)",
-    )
 
 
 def _add_demo_parser(verbs: Verbs) -> None:
@@ -401,7 +396,7 @@ def _add_train_parser(verbs: Verbs) -> None:
     )
     tr.add_argument("--seed", type=SEED, default=0)
     tr.add_argument("--no-progress", action="store_true", help="no progress bar")
-    _add_task_option(tr)
+    add_task_option(tr)
     tr.set_defaults(func=_train)
 
 
@@ -416,24 +411,8 @@ def _add_eval_parser(verbs: Verbs) -> None:
     ev.add_argument("--video", action="store_true", help="film the first 3 episodes")
     ev.add_argument("--workers", type=WORKERS, default=1)
     ev.add_argument("--seed", type=SEED, default=1000, help="first seed (default: unseen ones)")
-    _add_task_option(ev)
+    add_task_option(ev)
     ev.set_defaults(func=_eval)
-
-
-def _add_collect_parser(verbs: Verbs) -> None:
-    co = verbs.add_parser(
-        "collect", help="roll out a run's chain until N episodes succeed; keep those",
-        description="Run each task's chain (RUN_DIR/tasks/<task>/plan.yaml, with its skills) "
-        "on new seeds until N episodes succeed; each is written to "
-        "RUN_DIR/tasks/<task>/episodes/episode_<seed>.npz (actions, states, subtask index per "
-        "control step); counts in …/episodes/collect.json.",
-    )  # fmt: skip
-    co.add_argument("run", type=Path)
-    co.add_argument("--successes", type=EPISODES, default=1000)
-    co.add_argument("--workers", type=WORKERS, default=2)
-    co.add_argument("--seed", type=SEED, default=100_000, help="first seed (default: unseen ones)")
-    _add_task_option(co)
-    co.set_defaults(func=_collect)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,24 +8,19 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
-from gendexhand.config.reference import field_rows, json_schema, markdown_table
-from gendexhand.config.scene import SceneConfig
-from gendexhand.plan.schema import PlanConfig
-from gendexhand.sandbox.limits import (
-    DEFAULT_MEMORY_LIMIT,
-    DEFAULT_TIME_BUDGET,
-    MAX_ELEMENTS,
-    MAX_ITERATIONS,
-    MAX_SOURCE_CHARS,
-    MAX_TERMS,
-)
-from gendexhand.sim import checks
-from gendexhand.yamlio import MAX_BYTES, MAX_DEPTH, MAX_NODES
+SCHEMA_NAMES = ("scene", "plan")
 
-SCHEMAS: dict[str, type[BaseModel]] = {"scene": SceneConfig, "plan": PlanConfig}
+
+def _schemas() -> dict[str, type[BaseModel]]:
+    from gendexhand.config.scene import SceneConfig
+    from gendexhand.plan.schema import PlanConfig
+
+    return {"scene": SceneConfig, "plan": PlanConfig}
 
 
 def _cli_rows(parser: argparse.ArgumentParser) -> list[str]:
@@ -46,6 +41,19 @@ def _cli_rows(parser: argparse.ArgumentParser) -> list[str]:
 def input_limits_markdown(parser: argparse.ArgumentParser) -> str:
     """The whole input reference: document limits, reward-code limits, scene checks, the scene
     and plan fields, and the range-checked options of ``parser`` (the CLI's)."""
+    from gendexhand.config.reference import field_rows, markdown_table
+    from gendexhand.sandbox.limits import (
+        DEFAULT_MEMORY_LIMIT,
+        DEFAULT_TIME_BUDGET,
+        MAX_ELEMENTS,
+        MAX_ITERATIONS,
+        MAX_SOURCE_CHARS,
+        MAX_TERMS,
+    )
+    from gendexhand.sim import checks
+    from gendexhand.yamlio import MAX_BYTES, MAX_DEPTH, MAX_NODES
+
+    scene_model, plan_model = _schemas()["scene"], _schemas()["plan"]
     cli = [r.replace("| |", "|", 1).replace("|  ", "| ", 1) for r in _cli_rows(parser)]
     return "\n".join(
         [
@@ -87,10 +95,10 @@ def input_limits_markdown(parser: argparse.ArgumentParser) -> str:
             "",
             "## Scene files",
             "",
-            markdown_table(field_rows(SceneConfig)),
+            markdown_table(field_rows(scene_model)),
             "## Plan files",
             "",
-            markdown_table(field_rows(PlanConfig)),
+            markdown_table(field_rows(plan_model)),
             "## Command-line options",
             "",
             "| command | option | range | default |",
@@ -112,16 +120,18 @@ def add_schema_parser(
         "defaults (a Markdown table, or the JSON Schema with --json), or `limits`: every limit "
         "on input, as in docs/input-limits.md.",
     )
-    sc.add_argument("what", choices=[*SCHEMAS, "limits"])
+    sc.add_argument("what", choices=[*SCHEMA_NAMES, "limits"])
     sc.add_argument("--json", action="store_true", help="the JSON Schema (scene or plan)")
     sc.set_defaults(func=schema_command, build_parser=build_parser)
 
 
 def schema_command(args: argparse.Namespace) -> int:
+    from gendexhand.config.reference import field_rows, json_schema, markdown_table
+
     if args.what == "limits":
         print(input_limits_markdown(args.build_parser()), end="")
     elif args.json:
-        print(json.dumps(json_schema(SCHEMAS[args.what]), indent=2))
+        print(json.dumps(json_schema(_schemas()[args.what]), indent=2))
     else:
-        print(markdown_table(field_rows(SCHEMAS[args.what])), end="")
+        print(markdown_table(field_rows(_schemas()[args.what])), end="")
     return 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from gendexhand.config.scene import SceneConfig
 from gendexhand.embodiment.synergy import hand_synergy
@@ -74,28 +75,33 @@ def run_chain(
     return results
 
 
+class Recorder(Protocol):
+    """What records an episode: told once before the first control step, then after each."""
+
+    def begin(self, ep: Episode) -> None: ...
+
+    def step(self, ep: Episode) -> None: ...
+
+
 def run_episode(
     plan: PlanConfig,
     base: SceneConfig,
     seed: int,
     on_step: Callable[[Scene], None] | None = None,
     skills: Path | None = None,
-    recorder: Callable[[Scene, int], None] | None = None,
+    recorder: Recorder | None = None,
 ) -> EpisodeResult:
     """One episode from the randomised initial state of ``seed``; rl subtasks use the policies
-    in ``skills/<subtask>/``. ``on_step(scene)`` and ``recorder(scene, subtask index)`` are
-    called after every control step."""
+    in ``skills/<subtask>/``. ``on_step(scene)`` is called after every control step a controller
+    reports; ``recorder`` sees the episode before its first control step and after every one
+    (it observes the control loop itself, so no step escapes it)."""
     ep = start_episode(plan, base, seed, skills)
     scene = ep.scene
-    if on_step is not None or recorder is not None:
-
-        def step_hook() -> None:
-            if on_step is not None:
-                on_step(scene)
-            if recorder is not None:
-                recorder(scene, ep.subtask)
-
-        ep.on_step = step_hook
+    if recorder is not None:
+        recorder.begin(ep)
+        ep.loop.observers.append(lambda: recorder.step(ep))
+    if on_step is not None:
+        ep.on_step = lambda: on_step(scene)
     results = run_chain(ep, list(plan.subtasks), PredicateContext.capture(scene))
     initial = {o.instance: [round(float(v), 4) for v in o.pos] for o in scene.config.objects}
     ok = len(results) == len(plan.subtasks) and all(r.success for r in results)

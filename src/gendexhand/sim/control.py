@@ -8,6 +8,8 @@ actuator's ``ctrlrange``), then ``physics.substeps`` calls of ``mj_step``. At th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import mujoco
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +28,8 @@ class ControlLoop:
         self._lo = np.where(limited, m.actuator_ctrlrange[:, 0], -np.inf)
         self._hi = np.where(limited, m.actuator_ctrlrange[:, 1], np.inf)
         self.steps = 0
+        self.observers: list[Callable[[], None]] = []
+        """Called after every control step, whoever took it (recorders use this)."""
 
     @property
     def action_size(self) -> int:
@@ -50,6 +54,8 @@ class ControlLoop:
         mujoco.mj_step(self.scene.model, data, nstep=self.scene.physics.substeps)
         check_finite(data)
         self.steps += 1
+        for observe in self.observers:
+            observe()
         return applied
 
     def hold(self, n: int) -> None:

@@ -13,8 +13,10 @@ A run directory holds many tasks, each in its own folder::
           resume/                          the last checkpoint (an interrupted run goes on)
         eval/                            whole-chain episodes (gendexhand eval / execute):
           summary.json, episodes.jsonl, video/episode_<seed>.gif
-        episodes/                        collected successful episodes (gendexhand collect):
-          episode_<seed>.npz, collect.json
+        episodes/                        the dataset (gendexhand collect; gendexhand.dataset):
+          episode_<seed>.h5                one successful episode each
+          index.json, card.md              the episodes and metadata; what a person reads
+          attempts.jsonl, collect.json     every attempt (a rerun continues); the counts
 
 Paths here are relative POSIX strings (what :class:`~gendexhand.store.rundir.RunDir` takes);
 ``RunDir.path(rel)`` makes them absolute.
@@ -45,8 +47,14 @@ EPISODE_LOG = "episodes.jsonl"
 VIDEO_DIR = "video"
 VIDEO_FILE = "episode_{seed}.gif"
 EPISODES_DIR = "episodes"
-EPISODE_FILE = "episode_{seed}.npz"
+EPISODE_FILE = "episode_{seed:07d}.h5"
+"""One collected episode (:mod:`gendexhand.dataset.format`)."""
+EPISODE_GLOB = "episode_*.h5"
+DATASET_INDEX = "index.json"
+DATASET_CARD = "card.md"
 COLLECT_SUMMARY = "collect.json"
+COLLECT_LOG = "attempts.jsonl"
+"""Every finished attempt of a collection, one JSON line each: what a rerun continues from."""
 
 TASK_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 """A task id names a folder: lower-case letters, digits and ``_``, at most 64 characters."""

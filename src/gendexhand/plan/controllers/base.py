@@ -54,6 +54,9 @@ class Episode:
     """Where trained policies live (``<task>/skills``), for rl subtasks."""
     subtask: int = 0
     """Index of the subtask running now."""
+    reward_sink: Callable[[dict[str, float]], None] | None = None
+    """When set, rl subtasks also compute their reward terms (in the sandbox) after each
+    control step and pass them here; collection records them."""
 
     def stepped(self) -> None:
         """Call after each control step a controller runs."""

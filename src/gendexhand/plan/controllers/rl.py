@@ -3,6 +3,8 @@ targets) until the success predicate holds or the horizon ends."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from gendexhand.errors import ConfigError
 from gendexhand.motion.planner import ARM_GROUPS
 from gendexhand.plan.controllers.base import (
@@ -16,7 +18,9 @@ from gendexhand.plan.policy import ActionMap, load_policy, observe
 from gendexhand.plan.results import FailureCategory
 from gendexhand.plan.schema import RLSubtask
 from gendexhand.predicates import PredicateContext, Success, grasped
-from gendexhand.sandbox import RewardRejected, check_reward_code
+from gendexhand.sandbox import RewardRejected, RewardWorker, check_reward_code
+from gendexhand.sim.scene import Scene
+from gendexhand.sim.snapshot import take_snapshot
 from gendexhand.store.paths import POLICY_FILE
 
 
@@ -53,16 +57,33 @@ class RLController(Controller[RLSubtask]):
         actions = ActionMap(scene, sub.rl.groups, sub.rl.action, ep.synergy)
         actions.reset(scene)
         steps = 0
-        while steps < sub.rl.horizon:
-            actions.apply(scene, act(observe(scene, actions.active)))
-            ep.loop.step(scene.data.ctrl)
-            steps += 1
-            ep.stepped()
-            if success(ctx):
-                break
+        worker = RewardWorker(sub.rl.reward) if ep.reward_sink is not None else None
+        try:
+            while steps < sub.rl.horizon:
+                a = act(observe(scene, actions.active))
+                actions.apply(scene, a)
+                ep.loop.step(scene.data.ctrl)
+                steps += 1
+                if worker is not None and ep.reward_sink is not None:
+                    ep.reward_sink(_terms(worker, scene, a, steps))
+                ep.stepped()
+                if success(ctx):
+                    break
+        finally:
+            if worker is not None:
+                worker.close()
         # what the hand holds now (later motions carry it): the object of the planned grasp, or
         # any free object when no grasp was planned
         free = [n for n, h in scene.objects.items() if h.qpos_adr is not None]
         if ep.grasp_object is not None:
             free = [n for n in free if n == ep.grasp_object]
         ep.held = next((n for n in free if grasped(ctx, n)), None)
+
+
+def _terms(worker: RewardWorker, scene: Scene, action: np.ndarray, steps: int) -> dict[str, float]:
+    """The reward terms of the state reached, as training computes them ({} if rejected)."""
+    snap = take_snapshot(scene, action, steps * scene.physics.control_dt, {}).as_dict()
+    try:
+        return worker.call(snap)
+    except RewardRejected:
+        return {}
