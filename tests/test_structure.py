@@ -13,7 +13,7 @@ LAYERS = [
     {"__init__", "errors", "physics", "packaged", "yamlio", "parallel", "store"},
     {"assets", "embodiment"},
     {"config"},
-    {"sim"},
+    {"sim", "llm"},
     {"predicates", "sandbox", "motion"},
     {"plan"},
     {"learn", "dataset"},

@@ -164,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_train_parser,
         _add_eval_parser,
         _add_dataset_parsers,
+        _add_cassette_parser,
         _add_schema_parser,
     ):
         add(verbs)
@@ -175,6 +176,12 @@ def _add_dataset_parsers(verbs: Verbs) -> None:
 
     add_collect_parser(verbs)
     add_replay_parser(verbs)
+
+
+def _add_cassette_parser(verbs: Verbs) -> None:
+    from gendexhand.cli.llm_cmd import add_cassette_parser
+
+    add_cassette_parser(verbs)
 
 
 def _add_schema_parser(verbs: Verbs) -> None:

@@ -17,6 +17,8 @@ A run directory holds many tasks, each in its own folder::
           episode_<seed>.h5                one successful episode each
           index.json, card.md              the episodes and metadata; what a person reads
           attempts.jsonl, collect.json     every attempt (a rerun continues); the counts
+      llm/                               every LLM exchange (exchanges.jsonl; latency and
+                                         times apart in timings.jsonl) and cache/<key>.json
 
 Paths here are relative POSIX strings (what :class:`~gendexhand.store.rundir.RunDir` takes);
 ``RunDir.path(rel)`` makes them absolute.
@@ -55,6 +57,13 @@ DATASET_CARD = "card.md"
 COLLECT_SUMMARY = "collect.json"
 COLLECT_LOG = "attempts.jsonl"
 """Every finished attempt of a collection, one JSON line each: what a rerun continues from."""
+
+LLM_DIR = "llm"
+LLM_EXCHANGES = "llm/exchanges.jsonl"
+"""Every LLM exchange of a run, in call order (request, answer, model, tokens, cost)."""
+LLM_TIMINGS = "llm/timings.jsonl"
+"""Latency and timestamps, apart so that the exchanges replay byte for byte."""
+LLM_CACHE = "llm/cache/{key}.json"
 
 TASK_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 """A task id names a folder: lower-case letters, digits and ``_``, at most 64 characters."""
