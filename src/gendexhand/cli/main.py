@@ -179,9 +179,10 @@ def _add_dataset_parsers(verbs: Verbs) -> None:
 
 
 def _add_cassette_parser(verbs: Verbs) -> None:
-    from gendexhand.cli.llm_cmd import add_cassette_parser
+    from gendexhand.cli.llm_cmd import add_cassette_parser, add_llm_check_parser
 
     add_cassette_parser(verbs)
+    add_llm_check_parser(verbs)
 
 
 def _add_schema_parser(verbs: Verbs) -> None:
