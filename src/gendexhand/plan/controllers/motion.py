@@ -129,6 +129,8 @@ def _held_and_grasped(ep: Episode) -> tuple[str, ...]:
 
 
 def _pre_grasp(ep: Episode, spec: MotionSpec) -> int:
+    """Move the palm to the best reachable grasp of ``object`` (``grasp``: one of its grasp
+    frames, default any), backed off by the grasp's standoff."""
     assert spec.object is not None  # the schema requires it
     t0 = time.perf_counter()
     cands = grasp_candidates(ep.scene, spec.object, spec.grasp, seed=ep.seed,
@@ -149,6 +151,7 @@ def _pre_grasp(ep: Episode, spec: MotionSpec) -> int:
 
 
 def _approach(ep: Episode, spec: MotionSpec) -> int:
+    """Move from the pre-grasp pose to the grasp pose chosen by the pre_grasp before it."""
     if ep.grasp is None or ep.grasp_object is None:
         raise SubtaskError(Cat.PLAN, "approach needs a grasp chosen by an earlier pre_grasp")
     q = _ik(ep, ep.grasp.pos, ep.grasp.rot, spec, (ep.grasp_object,), "grasp pose")
@@ -156,6 +159,7 @@ def _approach(ep: Episode, spec: MotionSpec) -> int:
 
 
 def _lift(ep: Episode, spec: MotionSpec) -> int:
+    """Move the palm straight up by ``height`` metres, orientation kept."""
     palm_pos, palm_rot = ep.scene.robot.palm_pose(ep.scene.data)
     target = palm_pos + np.array([0.0, 0.0, spec.height])
     q = _ik(ep, target, palm_rot, spec, _held_and_grasped(ep), "lift", LOOSE_TOL)
@@ -163,6 +167,8 @@ def _lift(ep: Episode, spec: MotionSpec) -> int:
 
 
 def _transport_to(ep: Episode, spec: MotionSpec) -> int:
+    """Carry the held object above ``part`` of ``object`` (default its interior), ``height``
+    metres above its top."""
     assert spec.object is not None  # the schema requires it
     scene = ep.scene
     if ep.held is None:
@@ -179,6 +185,7 @@ def _transport_to(ep: Episode, spec: MotionSpec) -> int:
 
 
 def _move_to(ep: Episode, spec: MotionSpec) -> int:
+    """Move the palm to the point ``offset`` from ``object`` (or its ``part``), orientation kept."""
     assert spec.object is not None  # the schema requires it
     scene = ep.scene
     _, palm_rot = scene.robot.palm_pose(scene.data)
@@ -194,6 +201,7 @@ def _move_to(ep: Episode, spec: MotionSpec) -> int:
 
 
 def _retreat(ep: Episode, spec: MotionSpec) -> int:
+    """Back the palm off by ``distance`` metres along its normal (``direction: back``) or up."""
     palm_pos, palm_rot = ep.scene.robot.palm_pose(ep.scene.data)
     step = -palm_rot[:, 2] if spec.direction == "back" else np.array([0.0, 0.0, 1.0])
     q = _ik(ep, palm_pos + step * spec.distance, palm_rot, spec, _held_and_grasped(ep),

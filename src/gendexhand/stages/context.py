@@ -1,0 +1,72 @@
+"""What the LLM stages tell a model, generated from the code: the asset catalog, an embodiment
+(groups, fingertips, sizes, workspace), the success predicates, the motion primitives and
+scripted actions, and the state snapshot reward code reads. Prompt templates
+(:mod:`gendexhand.llm.prompts`) take these sections as fields, so a prompt never drifts from
+what the code accepts.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from gendexhand.assets.catalog import catalog
+
+
+def catalog_section(category: str | None = None) -> str:
+    """One JSON object per asset (id, category, size, mass, parts, joints, grasp frames)."""
+    assets = sorted(catalog().values(), key=lambda a: (a.category, a.id))
+    rows = [json.dumps(a.summary(), sort_keys=True) for a in assets
+            if category is None or a.category == category]  # fmt: skip
+    return "\n".join(rows)
+
+
+def embodiment_section(name: str = "franka_shadow", hand: Path | None = None) -> str:
+    """The robot as a plan must name it: actuator groups, fingertips, hand sizes, reach."""
+    from gendexhand.config.scene import SceneConfig
+    from gendexhand.sim.scene import build_scene
+
+    config = SceneConfig.model_validate(
+        {"task": {"name": "context"}, "embodiment": {"name": name, "hand": hand}}
+    )
+    scene = build_scene(config, settle=False)
+    robot = scene.robot
+    m = robot.metrics
+    ws = robot.workspace
+    lines = [f"embodiment: {robot.name}", f"action size: {robot.action_size} actuators", "groups:"]
+    lines += [f"  {g.name}: {len(g.actuators)} actuators" for g in robot.groups]
+    lines += [
+        f"fingertips: {', '.join(robot.layout.fingers)}",
+        f"hand: aperture {m.aperture:.3f} m, palm width {m.palm_width:.3f} m, palm length "
+        f"{m.palm_length:.3f} m, finger length {m.finger_length:.3f} m",
+        f"workspace (what the palm reaches, world frame): {ws.describe()}",
+    ]
+    return "\n".join(lines)
+
+
+def predicates_section() -> str:
+    from gendexhand.predicates.library import allowed_text, describe_predicates
+
+    return describe_predicates() + "\n" + allowed_text()
+
+
+def primitives_section() -> str:
+    """The motion primitives and scripted actions a plan may use, with their documentation."""
+    import inspect
+
+    from gendexhand.plan.controllers.motion import PRIMITIVES
+    from gendexhand.plan.schema import ScriptedSpec
+
+    lines = ["motion primitives:"]
+    for name, fn in PRIMITIVES.items():
+        doc = (inspect.getdoc(fn) or "").split("\n\n")[0].replace("\n", " ")
+        lines.append(f"  {name}: {doc}")
+    actions = ScriptedSpec.model_json_schema()["properties"]["action"].get("enum", [])
+    lines.append(f"scripted actions: {', '.join(actions)}")
+    return "\n".join(lines)
+
+
+def state_section() -> str:
+    from gendexhand.sim.snapshot import state_reference
+
+    return state_reference()
