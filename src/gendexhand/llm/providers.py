@@ -21,7 +21,8 @@ import base64
 import inspect
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -94,6 +95,23 @@ def scrub(text: str, secret: str | None) -> str:
     return text.replace(secret, "***") if secret else text
 
 
+@contextmanager
+def _translated(sdk: Any, base: type[Exception], label: str, secret: str | None) -> Iterator[None]:
+    """SDK errors as ours (both SDKs name them alike): 429, 5xx (and Anthropic's 529 overload),
+    timeouts and lost connections are :class:`TransientError`; the rest :class:`ProviderError`.
+    The key is scrubbed from every message."""
+    try:
+        yield
+    except (sdk.RateLimitError, sdk.InternalServerError, sdk.APIConnectionError) as exc:
+        raise TransientError(scrub(f"{type(exc).__name__}: {exc}", secret)) from None
+    except sdk.APIStatusError as exc:
+        if exc.status_code >= 500 or exc.status_code == 529:
+            raise TransientError(scrub(f"HTTP {exc.status_code}: {exc}", secret)) from None
+        raise ProviderError(scrub(f"{label}: {exc}", secret)) from None
+    except base as exc:
+        raise ProviderError(scrub(f"{label}: {exc}", secret)) from None
+
+
 def _b64(png: bytes) -> str:
     return base64.b64encode(png).decode("ascii")
 
@@ -144,19 +162,8 @@ class OpenAIProvider:
                 "type": "json_schema",
                 "json_schema": {"name": schema_name, "schema": schema, "strict": False},
             }
-        sdk = self._sdk
-        try:
+        with _translated(self._sdk, self._sdk.OpenAIError, f"openai:{self.model}", self._secret):
             r = self._client.chat.completions.create(**kwargs)
-        except (sdk.RateLimitError, sdk.InternalServerError, sdk.APIConnectionError) as exc:
-            raise TransientError(scrub(f"{type(exc).__name__}: {exc}", self._secret)) from None
-        except sdk.APIStatusError as exc:
-            if exc.status_code >= 500:
-                raise TransientError(
-                    scrub(f"HTTP {exc.status_code}: {exc}", self._secret)
-                ) from None
-            raise ProviderError(scrub(f"openai:{self.model}: {exc}", self._secret)) from None
-        except sdk.OpenAIError as exc:
-            raise ProviderError(scrub(f"openai:{self.model}: {exc}", self._secret)) from None
         if not r.choices:
             raise TransientError("the server answered with no choices")
         usage = r.usage
@@ -215,19 +222,9 @@ class AnthropicProvider:
             kwargs["tools"] = [{"name": schema_name, "description": "Give the answer.",
                                 "input_schema": schema}]  # fmt: skip
             kwargs["tool_choice"] = {"type": "tool", "name": schema_name}
-        sdk = self._sdk
-        try:
+        with _translated(self._sdk, self._sdk.AnthropicError, f"anthropic:{self.model}",
+                         self._secret):  # fmt: skip
             r = self._client.messages.create(**kwargs)
-        except (sdk.RateLimitError, sdk.InternalServerError, sdk.APIConnectionError) as exc:
-            raise TransientError(scrub(f"{type(exc).__name__}: {exc}", self._secret)) from None
-        except sdk.APIStatusError as exc:
-            if exc.status_code >= 500 or exc.status_code == 529:
-                raise TransientError(
-                    scrub(f"HTTP {exc.status_code}: {exc}", self._secret)
-                ) from None
-            raise ProviderError(scrub(f"anthropic:{self.model}: {exc}", self._secret)) from None
-        except sdk.AnthropicError as exc:
-            raise ProviderError(scrub(f"anthropic:{self.model}: {exc}", self._secret)) from None
         tool = next((b for b in r.content if getattr(b, "type", "") == "tool_use"), None)
         if tool is not None:
             text, structured = json.dumps(tool.input, ensure_ascii=False), True
