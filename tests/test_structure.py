@@ -15,7 +15,7 @@ LAYERS = [
     {"config"},
     {"sim", "llm"},
     {"predicates", "sandbox", "motion"},
-    {"plan"},
+    {"plan", "propose"},
     {"learn", "dataset"},
     {"stages"},
     {"cli", "examples"},

@@ -160,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_embodiments_parser,
         _add_scene_parser,
         _add_assets_parser,
+        _add_propose_parser,
         _add_execute_parser,
         _add_train_parser,
         _add_eval_parser,
@@ -176,6 +177,12 @@ def _add_dataset_parsers(verbs: Verbs) -> None:
 
     add_collect_parser(verbs)
     add_replay_parser(verbs)
+
+
+def _add_propose_parser(verbs: Verbs) -> None:
+    from gendexhand.cli.propose_cmd import add_propose_parser
+
+    add_propose_parser(verbs)
 
 
 def _add_cassette_parser(verbs: Verbs) -> None:

@@ -4,7 +4,10 @@ A run directory holds many tasks, each in its own folder::
 
     RUN_DIR/
       manifest.json                      what each artifact was made from (store.rundir)
+      proposals.json                     gendexhand propose: every proposal and its verdict
       tasks/<task>/
+        proposal.json, build.json        the proposed task and whether its scene builds
+        views.png                        its contact sheet
         plan.yaml, scene.yaml            the task's plan and the scene it names
         skills/<subtask>/                one trained rl subtask:
           starts.npz                       start states (collected by running the chain)
@@ -57,6 +60,14 @@ DATASET_CARD = "card.md"
 COLLECT_SUMMARY = "collect.json"
 COLLECT_LOG = "attempts.jsonl"
 """Every finished attempt of a collection, one JSON line each: what a rerun continues from."""
+
+PROPOSAL_FILE = "proposal.json"
+"""Inside a task folder: the task as stage 1 proposed it (:mod:`gendexhand.propose.schema`)."""
+BUILD_FILE = "build.json"
+"""Inside a task folder: whether its scene is buildable, and why not."""
+SHEET_FILE = "views.png"
+PROPOSALS_SUMMARY = "proposals.json"
+"""At the run's root: every proposal of ``gendexhand propose`` and its verdict."""
 
 LLM_DIR = "llm"
 LLM_EXCHANGES = "llm/exchanges.jsonl"

@@ -1,0 +1,51 @@
+"""A task proposal (``tasks/<id>/proposal.json``): what stage 1 hands to the scene generator.
+
+The same schema is the answer an LLM gives when it proposes a task, so it is strict: a filesystem-
+safe id, objects from the catalog with a role each, success in words and as a predicate
+expression, and the skills the task needs.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from gendexhand.store.paths import TASK_ID_RE
+
+Role = Literal["target", "container", "support", "articulated", "distractor"]
+Skill = Literal["grasp", "lift", "transport", "place", "release", "pull", "push", "rotate", "tip"]
+
+
+class ProposedObject(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    asset: str = Field(max_length=64, description="An asset id from the catalog.")
+    name: str = Field(max_length=64, description="The instance name used in the predicate.")
+    role: Role
+
+
+class TaskProposal(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(description="Task id: lower-case letters, digits and '_', ≤ 64 characters.")
+    name: str = Field(max_length=120)
+    description: str = Field(max_length=500, description="The task as one sentence.")
+    family: str = Field(max_length=40)
+    objects: list[ProposedObject] = Field(min_length=1, max_length=8)
+    success_words: str = Field(max_length=300, description="When the task has succeeded.")
+    success: str = Field(max_length=500, description="The success predicate expression.")
+    skills: list[Skill] = Field(min_length=1, max_length=8)
+    params: dict[str, float] = Field(
+        default_factory=dict, description="Numbers of the family (heights, angles, fractions)."
+    )
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not TASK_ID_RE.match(v):
+            raise ValueError(f"must match {TASK_ID_RE.pattern}")
+        return v
+
+    def role(self, role: Role) -> list[ProposedObject]:
+        return [o for o in self.objects if o.role == role]
