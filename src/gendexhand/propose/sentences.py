@@ -77,7 +77,8 @@ def from_sentence(
     nouns = _nouns(text, cat)
     if not nouns:
         raise ConfigError(
-            f"--task {text!r}: names no asset of the catalog (see `gendexhand assets list`)"
+            f"--task {text!r}: names no asset of the catalog (see `gendexhand assets list`). "
+            f"Families: {', '.join(FAMILIES)}"
         )
     tried = []
     for family, pattern in VERBS:
