@@ -180,9 +180,10 @@ def _add_dataset_parsers(verbs: Verbs) -> None:
 
 
 def _add_propose_parser(verbs: Verbs) -> None:
-    from gendexhand.cli.propose_cmd import add_propose_parser
+    from gendexhand.cli.propose_cmd import add_diversity_parser, add_propose_parser
 
     add_propose_parser(verbs)
+    add_diversity_parser(verbs)
 
 
 def _add_cassette_parser(verbs: Verbs) -> None:

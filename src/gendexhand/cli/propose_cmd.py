@@ -51,3 +51,39 @@ def _propose(args: argparse.Namespace) -> int:
     print("\n".join(summary_table(results)))
     print(f"tasks in {args.run}/tasks/<id>/ (proposal.json, build.json, scene.yaml, views.png)")
     return 0
+
+
+def add_diversity_parser(verbs: argparse._SubParsersAction) -> None:
+    dv = verbs.add_parser(
+        "diversity", help="how diverse a run's tasks are (the paper's metric)",
+        description="Mean pairwise cosine similarity of the task descriptions under "
+        "all-MiniLM-L6-v2 (lower = more diverse), with the paper's figures beside it, and the "
+        "distinct assets, families and skills, and assets per task.",
+    )  # fmt: skip
+    dv.add_argument("run", type=Path)
+    dv.add_argument("--all", action="store_true", help="also tasks that are not buildable")
+    dv.set_defaults(func=_diversity)
+
+
+def _diversity(args: argparse.Namespace) -> int:
+    import json
+
+    from gendexhand.errors import ConfigError
+    from gendexhand.propose.diversity import PAPER_FIGURES, diversity
+    from gendexhand.propose.schema import TaskProposal
+    from gendexhand.store.paths import BUILD_FILE, PROPOSAL_FILE, TASKS_DIR
+
+    proposals = []
+    for path in sorted((args.run / TASKS_DIR).glob(f"*/{PROPOSAL_FILE}")):
+        build = path.with_name(BUILD_FILE)
+        ok = build.is_file() and json.loads(build.read_text()).get("buildable")
+        if ok or args.all:
+            proposals.append(TaskProposal.model_validate_json(path.read_text()))
+    if len(proposals) < 2:
+        raise ConfigError(f"{args.run}: fewer than two proposed tasks (run gendexhand propose)")
+    d = diversity(proposals)
+    print(f"{d.tasks} tasks: mean pairwise similarity {d.similarity:.4f} (lower = more diverse)")
+    print("  the paper's table: " + ", ".join(f"{k} {v:.4f}" for k, v in PAPER_FIGURES.items()))
+    print(f"  {d.assets} distinct assets, {d.families} families, {d.skills} skills, "
+          f"{d.assets_per_task:.2f} assets per task")  # fmt: skip
+    return 0
