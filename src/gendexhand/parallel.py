@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
 import signal
 import sys
 from collections.abc import Callable, Generator, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -31,7 +32,29 @@ def ordered_map(fn: Callable[[J], R], jobs: Iterable[J], workers: int = 1) -> Ge
     if workers <= 1:
         yield from map(fn, jobs)
         return
-    ctx = multiprocessing.get_context(pool_start_method())
+    ctx = _parent_context(pool_start_method())
     # leaving the block terminates the workers
-    with ctx.Pool(workers, initializer=ignore_sigint) as pool:
+    with multiprocessing.pool.Pool(workers, initializer=ignore_sigint, context=ctx) as pool:
         yield from pool.imap(fn, jobs)
+
+
+def _parent_context(method: str) -> Any:
+    """A multiprocessing context whose pool workers may start processes of their own (an
+    episode's rl subtask runs its reward code in a sandboxed worker); a pool's workers are
+    otherwise daemonic, and daemonic processes may not have children. Terminating the pool
+    still stops them, and their own workers exit when their pipe closes."""
+    base = multiprocessing.get_context(method)
+
+    class Worker(base.Process):  # type: ignore[name-defined]
+        @property
+        def daemon(self) -> bool:
+            return False
+
+        @daemon.setter
+        def daemon(self, value: bool) -> None:
+            pass
+
+    class Context(type(base)):  # type: ignore[misc]
+        Process = Worker
+
+    return Context()
