@@ -38,23 +38,37 @@ def ordered_map(fn: Callable[[J], R], jobs: Iterable[J], workers: int = 1) -> Ge
         yield from pool.imap(fn, jobs)
 
 
+class _NotDaemonic:
+    """Pool workers that may start processes of their own (an episode's rl subtask runs its
+    reward code in a sandboxed worker): a pool's workers are otherwise daemonic, and daemonic
+    processes may not have children. Terminating the pool still stops them, and their own
+    workers exit when their pipe closes. (Module level, so that ``spawn`` can pickle them.)"""
+
+    @property
+    def daemon(self) -> bool:
+        return False
+
+    @daemon.setter
+    def daemon(self, value: bool) -> None:
+        pass
+
+
+class _ForkWorker(_NotDaemonic, multiprocessing.context.ForkProcess):
+    pass
+
+
+class _SpawnWorker(_NotDaemonic, multiprocessing.context.SpawnProcess):
+    pass
+
+
+class _ForkContext(multiprocessing.context.ForkContext):
+    Process = _ForkWorker
+
+
+class _SpawnContext(multiprocessing.context.SpawnContext):
+    Process = _SpawnWorker
+
+
 def _parent_context(method: str) -> Any:
-    """A multiprocessing context whose pool workers may start processes of their own (an
-    episode's rl subtask runs its reward code in a sandboxed worker); a pool's workers are
-    otherwise daemonic, and daemonic processes may not have children. Terminating the pool
-    still stops them, and their own workers exit when their pipe closes."""
-    base = multiprocessing.get_context(method)
-
-    class Worker(base.Process):  # type: ignore[name-defined]
-        @property
-        def daemon(self) -> bool:
-            return False
-
-        @daemon.setter
-        def daemon(self, value: bool) -> None:
-            pass
-
-    class Context(type(base)):  # type: ignore[misc]
-        Process = Worker
-
-    return Context()
+    """The context of :class:`_NotDaemonic` workers for ``method`` (``fork`` or ``spawn``)."""
+    return _ForkContext() if method == "fork" else _SpawnContext()
