@@ -195,7 +195,8 @@ def _tip_out(cat: dict[str, AssetInfo], aperture: float) -> Iterator[Candidate]:
 
 def _open_and_place(cat: dict[str, AssetInfo], aperture: float) -> Iterator[Candidate]:
     for holder, j in _joints(cat):
-        if interior(holder) is None:
+        part = interior(holder)
+        if part is None or part.name != "interior":  # inside(obj, holder) reads "interior"
             continue
         for a in cat.values():
             s = grip_scale(a, aperture)
