@@ -24,6 +24,8 @@ LAYOUTS: tuple[dict[str, tuple[float, float]], ...] = (
      "single": (0.15, -0.08)},
 )  # fmt: skip
 """Places tried in turn (x, y on the table) until a scene is buildable."""
+CLEARANCE = 0.12
+"""Metres between a target's centre and the front of the furniture it goes into."""
 
 
 def _joint_values(candidate: Candidate, instance: str) -> dict[str, float]:
@@ -49,7 +51,11 @@ def scene_for(
     targets = [o for o in p.objects if o.role == "target"]
     receivers = [o for o in p.objects if o.role in ("container", "support")]
     for o in articulated:
-        objects.append({"asset": o.asset, "name": o.name, "pos": list(at["furniture"]),
+        fx, fy = at["furniture"]
+        if targets:  # furniture stands behind what is to go into it, its front clear of it
+            depth = get_asset(o.asset).size[0] * candidate.scales.get(o.name, 1.0)
+            fx = max(fx, at["target"][0] + CLEARANCE + depth / 2)
+        objects.append({"asset": o.asset, "name": o.name, "pos": [round(fx, 3), fy],
                         "joints": _joint_values(candidate, o.name)})  # fmt: skip
     if p.family == "tip_out":
         cup, ball = receivers[0], targets[0]
