@@ -8,12 +8,6 @@ from pathlib import Path
 from gendexhand.cli.argtypes import EPISODES, PIXELS, SEED, WORKERS, add_task_option, integer
 
 
-def _gl() -> None:
-    from gendexhand.sim.gl import select_gl_backend
-
-    select_gl_backend()
-
-
 def add_collect_parser(verbs: argparse._SubParsersAction) -> None:
     co = verbs.add_parser(
         "collect", help="roll out a run's chain until N episodes succeed; keep those",
@@ -39,7 +33,9 @@ def add_collect_parser(verbs: argparse._SubParsersAction) -> None:
 
 
 def _collect(args: argparse.Namespace) -> int:
-    _gl()
+    from gendexhand.sim.gl import select_gl_backend
+
+    select_gl_backend()
     from gendexhand.cli import commands
 
     return commands.collect_run(
@@ -69,7 +65,9 @@ def add_replay_parser(verbs: argparse._SubParsersAction) -> None:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    _gl()
+    from gendexhand.sim.gl import select_gl_backend
+
+    select_gl_backend()
     import gendexhand.dataset as gd
     from gendexhand.dataset.replay import rebuild, replay, write_video
 

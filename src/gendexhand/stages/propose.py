@@ -25,7 +25,7 @@ from gendexhand.propose.build import Verdict, check_buildable
 from gendexhand.propose.families import FAMILIES, Candidate, candidates
 from gendexhand.propose.layout import LAYOUTS, scene_for
 from gendexhand.propose.sentences import from_sentence
-from gendexhand.sim.scene import build_scene
+from gendexhand.sim.scene import Scene, build_scene
 from gendexhand.store.paths import (
     BUILD_FILE,
     PROPOSAL_FILE,
@@ -65,23 +65,25 @@ def pick(pool: dict[str, list[Candidate]], n: int, seed: int) -> list[Candidate]
     return out
 
 
-def _settle_layout(c: Candidate, embodiment: str, hand: Path | None) -> tuple[SceneConfig, Verdict]:
-    """The first layout whose scene is buildable (or the last one tried, with its reasons)."""
+def _settle_layout(
+    c: Candidate, embodiment: str, hand: Path | None
+) -> tuple[SceneConfig, Verdict, Scene | None]:
+    """The first layout whose scene is buildable (or the last one tried, with its reasons),
+    with the scene as built (at its initial state), so that nothing builds it twice."""
     for k in range(len(LAYOUTS)):
         config = scene_for(c, embodiment, k)
         if hand is not None:
             emb = config.embodiment.model_copy(update={"hand": hand})
             config = config.model_copy(update={"embodiment": emb})
-        verdict, _ = check_buildable(c.proposal, config)
+        verdict, scene = check_buildable(c.proposal, config)
         if verdict.buildable:
             break
-    return config, verdict
+    return config, verdict, scene
 
 
-def _sheet(run: RunDir, paths: TaskPaths, config: SceneConfig) -> None:
+def _sheet(run: RunDir, paths: TaskPaths, config: SceneConfig, scene: Scene) -> None:
     from gendexhand.sim.render import SceneRenderer, contact_sheet
 
-    scene = build_scene(config)
     with SceneRenderer(scene, 240, 180) as r:
         sheet = contact_sheet(r.render(), f"{config.task.name}: {config.task.description}")
     with run.writing(f"{paths.root}/{SHEET_FILE}") as tmp:
@@ -118,14 +120,14 @@ def propose_tasks(
             say(f"[{k}/{len(chosen)}] refused: {refusal}")
             continue
         paths = TaskPaths(c.proposal.id)
-        config, verdict = _settle_layout(c, embodiment, hand)
+        config, verdict, scene = _settle_layout(c, embodiment, hand)
         run.write_json(f"{paths.root}/{PROPOSAL_FILE}", c.proposal.model_dump(mode="json"))
         run.write_json(f"{paths.root}/{BUILD_FILE}", verdict.as_dict())
         if verdict.buildable:
             data = config.model_dump(mode="json", exclude_defaults=True)
             run.write_text(paths.scene, yaml.safe_dump(data, sort_keys=False))
-            if sheets:
-                _sheet(run, paths, config)
+            if sheets and scene is not None:
+                _sheet(run, paths, config, scene)
         results.append(Proposed(c.proposal.id, source, c.family, verdict.buildable,
                                 verdict.reasons))  # fmt: skip
         state = "buildable" if verdict.buildable else "rejected: " + "; ".join(verdict.reasons)
