@@ -6,16 +6,20 @@ import argparse
 from pathlib import Path
 
 from gendexhand.cli.argtypes import SEED, integer
+from gendexhand.cli.llm_cmd import add_llm_options, client_from_args
 
 
 def add_propose_parser(verbs: argparse._SubParsersAction) -> None:
     pr = verbs.add_parser(
-        "propose", help="propose tasks and generate their scenes (rules planner)",
-        description="Propose N tasks from the asset catalog for the embodiment (the rules "
-        "planner's families take turns: pick and lift, place in or on, stack, open or close a "
-        "hinged door or a drawer, rotate in hand, tip out, open and place), and/or the task "
-        "each --task sentence describes. Each gets a scene sized to the hand; the buildable "
-        "ones (physically clean, success false at t = 0, a reachable grasp of what must be "
+        "propose", help="propose tasks and generate their scenes (rules planner or an LLM)",
+        description="Propose N tasks from the asset catalog for the embodiment, and/or the "
+        "task each --task sentence describes. With --llm rules (the default) the rules "
+        "planner's families take turns (pick and lift, place in or on, stack, open or close a "
+        "hinged door or a drawer, rotate in hand, tip out, open and place); with a model, it "
+        "proposes each task and every refusal (unknown asset, too big for the hand, a "
+        "duplicate, a scene that is not buildable) goes back to it with the reason, a bounded "
+        "number of times. Each task gets a scene sized to the hand; the buildable ones "
+        "(physically clean, success false at t = 0, a reachable grasp of what must be "
         "grasped) get RUN_DIR/tasks/<id>/scene.yaml and a contact sheet.",
     )  # fmt: skip
     pr.add_argument("run", type=Path)
@@ -28,6 +32,9 @@ def add_propose_parser(verbs: argparse._SubParsersAction) -> None:
     pr.add_argument("--embodiment", default="franka_shadow", help="a registered embodiment")
     pr.add_argument("--hand", type=Path, default=None, help="an MJCF hand on a floating base")
     pr.add_argument("--no-sheets", action="store_true", help="no contact sheets (faster)")
+    pr.add_argument("--repairs", type=integer(0, 10), default=2,
+                    help="times a refused answer goes back to the model (default 2)")  # fmt: skip
+    add_llm_options(pr)
     pr.set_defaults(func=_propose)
 
 
@@ -44,10 +51,21 @@ def _propose(args: argparse.Namespace) -> int:
             "embodiment", args.embodiment, EMBODIMENTS))  # fmt: skip
     if args.n == 0 and not args.task:
         raise ConfigError("propose: give --n N (tasks from the catalog) or --task SENTENCE")
-    results = propose_tasks(
-        args.run, n=args.n, sentences=args.task, seed=args.seed, embodiment=args.embodiment,
-        hand=args.hand, sheets=not args.no_sheets, progress=print,
-    )  # fmt: skip
+    options = {"n": args.n, "sentences": args.task, "seed": args.seed,
+               "embodiment": args.embodiment, "hand": args.hand, "sheets": not args.no_sheets,
+               "progress": print}  # fmt: skip
+    if args.llm == "rules":
+        results = propose_tasks(args.run, **options)
+    else:
+        from gendexhand.stages.propose_llm import propose_with_llm
+
+        client = client_from_args(args, args.run)
+        client.max_repairs = args.repairs
+        results = propose_with_llm(args.run, client, **options)
+        if client.dry_run:
+            cost = "unknown" if client.planned_cost is None else f"${client.planned_cost:.2f}"
+            print(f"dry run: {client.planned_calls} calls (first answers only), cost {cost}")
+            return 0
     print("\n".join(summary_table(results)))
     print(f"tasks in {args.run}/tasks/<id>/ (proposal.json, build.json, scene.yaml, views.png)")
     return 0

@@ -46,6 +46,8 @@ class Answer(Generic[M]):
     attempts: int = 0
     keys: list[str] = field(default_factory=list)
     """Cache keys of the exchanges behind it (the dataset's metadata records them)."""
+    last: M | None = None
+    """The last answer that parsed and went to the caller's ``check`` (kept when it failed)."""
 
     @property
     def ok(self) -> bool:
@@ -104,8 +106,17 @@ class LLMClient:
         return f"{p.name}:{p.model}" if p.model else p.name
 
     # -- the one entry point -----------------------------------------------------------------
-    def ask(self, request: Request, model: type[M], schema_name: str = "answer") -> Answer[M]:
-        """An answer of ``model`` to ``request`` (module docstring)."""
+    def ask(
+        self,
+        request: Request,
+        model: type[M],
+        schema_name: str = "answer",
+        check: Callable[[M], None] | None = None,
+    ) -> Answer[M]:
+        """An answer of ``model`` to ``request`` (module docstring). ``check`` may refuse a
+        parsed answer for reasons a schema cannot state (an unknown asset, a scene that does
+        not build) by raising :class:`ConfigError`: its message goes back to the model like a
+        parse error."""
         schema = json_schema(model)
         answer: Answer[M] = Answer(None)
         for attempt in range(1 + self.max_repairs):
@@ -123,8 +134,11 @@ class LLMClient:
                 return answer
             text = answer_text(completion)
             try:
-                answer.value = parse_answer(text, model, f"answer to {request.template}")
-                answer.failure = None
+                value = parse_answer(text, model, f"answer to {request.template}")
+                if check is not None:
+                    answer.last = value
+                    check(value)
+                answer.value, answer.failure = value, None
                 return answer
             except ConfigError as exc:
                 answer.failure = str(exc)

@@ -29,6 +29,8 @@ from gendexhand.sim.scene import Scene
 
 PALM_GAP = 0.004
 """Gap (m) between the palm face and the part's surface at a power or hook grasp."""
+BACK_OFF = (0.0, 0.008, 0.016)
+"""Metres the palm backs off along its normal when the hand does not clear at a grasp pose."""
 YAW_SAMPLES = 8
 IK_ITERS = 150
 """IK iterations per candidate pose (reachable ones converge well before this)."""
@@ -159,12 +161,16 @@ def grasp_candidates(
         )  # fmt: skip
         if not pre_ik.success:
             continue
-        ik = solve_palm_ik(
-            scene, pos, rot, groups=ARM_GROUPS, clearance=clearance, q_init=pre_ik.qpos,
-            ignore=[obj], max_iters=IK_ITERS,
-        )  # fmt: skip
+        for back in BACK_OFF:  # a thin object on the table: the palm stays a little higher
+            ik = solve_palm_ik(
+                scene, pos - z * back, rot, groups=ARM_GROUPS, clearance=clearance,
+                q_init=pre_ik.qpos, ignore=[obj], max_iters=IK_ITERS,
+            )  # fmt: skip
+            if ik.success or "clearance" not in ik.reason:
+                break
         if not ik.success:
             continue
+        pos = pos - z * back
         move = float(np.linalg.norm(pre_ik.qpos[arm] - q_now[arm]))
         cand = GraspCandidate(label, point, pos, rot, pre, pre_ik.qpos, ik.qpos, move + score)
         found.append((cand.cost, tie, cand))

@@ -98,7 +98,7 @@ def _place(cat: dict[str, AssetInfo], aperture: float, holders: tuple[str, ...],
         for h in holders:
             if s is None or h == a.id or h not in cat:
                 continue
-            hs = fit_scale(a, s, cat[h]) if family == "place_in" else _support_scale(a, s, cat[h])
+            hs = fit_scale(a, s, cat[h]) if family == "place_in" else support_scale(a, s, cat[h])
             if hs is None:
                 continue
             pred = "inside" if family == "place_in" else "on_top"
@@ -112,7 +112,7 @@ def _place(cat: dict[str, AssetInfo], aperture: float, holders: tuple[str, ...],
             yield Candidate(family, p, {a.id: s, h: hs})
 
 
-def _support_scale(obj: AssetInfo, s: float, support: AssetInfo) -> float | None:
+def support_scale(obj: AssetInfo, s: float, support: AssetInfo) -> float | None:
     """A support must be wider than what goes on it."""
     need = max(obj.size[0], obj.size[1]) * s
     have = min(support.size[0], support.size[1])
@@ -226,6 +226,28 @@ FAMILIES: dict[str, Callable[[dict[str, AssetInfo], float], Iterator[Candidate]]
     "open_and_place": _open_and_place,
 }
 """Every family of the rules planner, in the order proposals take turns."""
+
+FAMILY_TEXT = {
+    "pick_lift": "grasp a target and lift it (roles: target); success grasped(t) and lifted(t, h)",
+    "place_in": "put a target into a container with an interior (target, container); "
+    "success inside(t, c) and not grasped(t)",
+    "place_on": "put a target onto a flat support (target, support); "
+    "success on_top(t, s) and not grasped(t)",
+    "stack": "stack one block-like target on another (target, support); "
+    "success on_top(t, s) and not grasped(t)",
+    "open_hinge": "open a hinged door or lid (articulated); success joint_fraction(a, j) >= v",
+    "close_hinge": "close a hinged door or lid that starts open (articulated); "
+    "success joint_fraction(a, j) <= v",
+    "open_slide": "pull a drawer open (articulated); success joint_fraction(a, j) >= v",
+    "close_slide": "push an open drawer shut (articulated); success joint_fraction(a, j) <= v",
+    "rotate_in_hand": "hold a target and turn it in the hand (target); "
+    "success grasped(t) and rotated(t, axis, degrees)",
+    "tip_out": "tip a container so that the target in it falls out (container, target); "
+    "success not inside(t, c)",
+    "open_and_place": "open furniture and put a target into it (articulated, target); "
+    "success inside(t, a) and not grasped(t)",
+}
+"""What each family is, for prompts and help: its roles and the form of its success."""
 
 
 def candidates(cat: dict[str, AssetInfo], aperture: float) -> dict[str, list[Candidate]]:

@@ -24,6 +24,11 @@ LAYOUTS: tuple[dict[str, tuple[float, float]], ...] = (
      "single": (0.15, -0.08)},
 )  # fmt: skip
 """Places tried in turn (x, y on the table) until a scene is buildable."""
+EXTRA: tuple[tuple[float, float], ...] = (
+    (-0.10, 0.02), (0.20, -0.30), (-0.12, 0.30), (0.22, 0.32), (-0.14, -0.30), (0.25, 0.0),
+    (0.10, 0.30), (0.10, -0.30),
+)  # fmt: skip
+"""Places for a second target and for distractors, in the order they are taken."""
 CLEARANCE = 0.12
 """Metres between a target's centre and the front of the furniture it goes into."""
 
@@ -57,23 +62,25 @@ def scene_for(
             fx = max(fx, at["target"][0] + CLEARANCE + depth / 2)
         objects.append({"asset": o.asset, "name": o.name, "pos": [round(fx, 3), fy],
                         "joints": _joint_values(candidate, o.name)})  # fmt: skip
-    if p.family == "tip_out":
+    free = list(EXTRA)  # for a second target, a second receiver and distractors
+    if p.family == "tip_out" and receivers and targets:
         cup, ball = receivers[0], targets[0]
         objects.append({"asset": cup.asset, "name": cup.name, "pos": list(at["single"])})
-        objects.append(
-            {
-                "asset": ball.asset,
-                "name": ball.name,
-                "pos": _inside(candidate, cup.name, ball.name, at["single"]),
-            }
-        )
+        objects.append({"asset": ball.asset, "name": ball.name,
+                        "pos": _inside(candidate, cup.name, ball.name, at["single"])})  # fmt: skip
+        for o in targets[1:] + receivers[1:]:
+            objects.append({"asset": o.asset, "name": o.name, "pos": list(free.pop(0))})
     else:
         alone = not receivers and not articulated
-        for o in targets:
-            objects.append({"asset": o.asset, "name": o.name,
-                            "pos": list(at["single"] if alone else at["target"])})  # fmt: skip
-        for o in receivers:
-            objects.append({"asset": o.asset, "name": o.name, "pos": list(at["receiver"])})
+        for k, o in enumerate(targets):
+            xy = (at["single"] if alone else at["target"]) if k == 0 else free.pop(0)
+            objects.append({"asset": o.asset, "name": o.name, "pos": list(xy)})
+        for k, o in enumerate(receivers):
+            xy = at["receiver"] if k == 0 else free.pop(0)
+            objects.append({"asset": o.asset, "name": o.name, "pos": list(xy)})
+    for o in p.objects:
+        if o.role == "distractor" and free:
+            objects.append({"asset": o.asset, "name": o.name, "pos": list(free.pop(0))})
     for obj in objects:
         scale = candidate.scales.get(obj["name"], 1.0)
         if scale != 1.0:

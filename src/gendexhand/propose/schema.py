@@ -7,7 +7,7 @@ expression, and the skills the task needs.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -23,6 +23,16 @@ class ProposedObject(BaseModel):
     asset: str = Field(max_length=64, description="An asset id from the catalog.")
     name: str = Field(max_length=64, description="The instance name used in the predicate.")
     role: Role
+    scale: float | None = Field(
+        default=None, ge=0.3, le=3.0,
+        description="Uniform scale of the asset; default: chosen to fit the hand and the task.",
+    )  # fmt: skip
+    joints: dict[str, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
+        default_factory=dict, max_length=8,
+        description="Joint name → its opening at the start, as a fraction of its range "
+        "(0 = closed, 1 = fully open); default: what the task needs (closed to open, open to "
+        "close).",
+    )  # fmt: skip
 
 
 class TaskProposal(BaseModel):

@@ -7,7 +7,7 @@ far side of the table, facing the robot), ``left``/``right`` (from the robot's l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import mujoco
@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from gendexhand.errors import RenderError
+from gendexhand.sim.annotate import Label, Projection, annotate_image
 from gendexhand.sim.gl import INSTALL_HINT
 from gendexhand.sim.scene import Scene
 
@@ -60,12 +61,15 @@ def scene_views(scene: Scene) -> dict[str, View]:
 @dataclass
 class Frame:
     """One rendered view: RGB (h, w, 3) uint8, optional depth (h, w) metres and segmentation
-    (h, w) object ids (body id per pixel, -1 for background)."""
+    (h, w) object ids (body id per pixel, -1 for background), the camera it was drawn with, and
+    the labels drawn on it (when annotated)."""
 
     view: str
     rgb: np.ndarray
     depth: np.ndarray | None = None
     segmentation: np.ndarray | None = None
+    projection: Projection | None = None
+    labels: list[Label] = field(default_factory=list)
 
 
 class SceneRenderer:
@@ -113,9 +117,16 @@ class SceneRenderer:
         r.scene.flags[mujoco.mjtRndFlag.mjRND_REFLECTION] = 0
 
     def render(
-        self, views: list[str] | None = None, depth: bool = False, segmentation: bool = False
+        self,
+        views: list[str] | None = None,
+        depth: bool = False,
+        segmentation: bool = False,
+        annotate: bool = False,
     ) -> list[Frame]:
-        """Render ``views`` (default: the config's ``views``) and return one frame each."""
+        """Render ``views`` (default: the config's ``views``) and return one frame each.
+
+        With ``annotate``, each RGB image also shows the object names, a 10 cm grid on the
+        table top and the world axes (see :mod:`gendexhand.sim.annotate`)."""
         available = scene_views(self.scene)
         names = views if views is not None else list(self.scene.config.views)
         frames = []
@@ -125,25 +136,54 @@ class SceneRenderer:
             view = available[name]
             r = self._renderer
             self._update(view)
-            frame = Frame(name, r.render().copy())
+            proj = self.projection()
+            frame = Frame(name, r.render().copy(), projection=proj)
             if depth:
                 r.enable_depth_rendering()
                 self._update(view)
                 frame.depth = r.render().copy()
                 r.disable_depth_rendering()
-            if segmentation:
-                r.enable_segmentation_rendering()
-                self._update(view)
-                seg = r.render()
-                geom = seg[..., 0].astype(int)
-                is_geom = seg[..., 1] == int(mujoco.mjtObj.mjOBJ_GEOM)
-                body = np.where(
-                    is_geom & (geom >= 0), self.scene.model.geom_bodyid[np.clip(geom, 0, None)], -1
-                )
-                frame.segmentation = body
-                r.disable_segmentation_rendering()
+            if segmentation or annotate:
+                geom = self._segment(view)
+                if segmentation:
+                    model = self.scene.model
+                    frame.segmentation = np.where(
+                        geom >= 0, model.geom_bodyid[np.clip(geom, 0, None)], -1
+                    )
+                if annotate:
+                    mask, clear = self._table_mask(geom), (_name_box(name),)
+                    frame.rgb, frame.labels = annotate_image(
+                        frame.rgb, self.scene, proj, mask, keep_clear=clear
+                    )
             frames.append(frame)
         return frames
+
+    def projection(self) -> Projection:
+        """The camera of the view last drawn (after its scene update)."""
+        r = self._renderer
+        return Projection.from_scene(r.scene, r.width, r.height)
+
+    def _segment(self, view: View) -> np.ndarray:
+        """Geom id per pixel (-1 where no geom was drawn)."""
+        r = self._renderer
+        r.enable_segmentation_rendering()
+        self._update(view)
+        seg = r.render()
+        r.disable_segmentation_rendering()
+        is_geom = seg[..., 1] == int(mujoco.mjtObj.mjOBJ_GEOM)
+        return np.where(is_geom & (seg[..., 0] >= 0), seg[..., 0].astype(int), -1)
+
+    def _table_mask(self, geom: np.ndarray) -> np.ndarray | None:
+        """Where the table top shows (None if the model has no ``table_top`` geom)."""
+        top = mujoco.mj_name2id(self.scene.model, mujoco.mjtObj.mjOBJ_GEOM, "table_top")
+        return geom == top if top >= 0 else None
+
+
+def _name_box(view: str) -> tuple[int, int, int, int]:
+    """Where :func:`contact_sheet` puts a view's name tag on its tile."""
+    font = ImageFont.load_default()
+    box = ImageDraw.Draw(Image.new("RGB", (1, 1))).textbbox((6, 6), view, font=font)
+    return (0, 0, int(box[2]) + 4, int(box[3]) + 4)
 
 
 def contact_sheet(frames: list[Frame], title: str = "", columns: int = 3) -> Image.Image:

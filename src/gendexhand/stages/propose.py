@@ -24,6 +24,7 @@ from gendexhand.errors import ConfigError
 from gendexhand.propose.build import Verdict, check_buildable
 from gendexhand.propose.families import FAMILIES, Candidate, candidates
 from gendexhand.propose.layout import LAYOUTS, scene_for
+from gendexhand.propose.schema import TaskProposal
 from gendexhand.propose.sentences import from_sentence
 from gendexhand.sim.scene import Scene, build_scene
 from gendexhand.store.paths import (
@@ -65,7 +66,7 @@ def pick(pool: dict[str, list[Candidate]], n: int, seed: int) -> list[Candidate]
     return out
 
 
-def _settle_layout(
+def settle_layout(
     c: Candidate, embodiment: str, hand: Path | None
 ) -> tuple[SceneConfig, Verdict, Scene | None]:
     """The first layout whose scene is buildable (or the last one tried, with its reasons),
@@ -81,11 +82,40 @@ def _settle_layout(
     return config, verdict, scene
 
 
+def record_task(
+    run: RunDir,
+    proposal: TaskProposal,
+    config: SceneConfig,
+    verdict: Verdict,
+    scene: Scene | None,
+    sheet: bool,
+) -> None:
+    """``tasks/<id>/``: the proposal and its verdict; the scene and its sheet if buildable."""
+    paths = TaskPaths(proposal.id)
+    run.write_json(f"{paths.root}/{PROPOSAL_FILE}", proposal.model_dump(mode="json"))
+    run.write_json(f"{paths.root}/{BUILD_FILE}", verdict.as_dict())
+    if verdict.buildable:
+        data = config.model_dump(mode="json", exclude_defaults=True)
+        run.write_text(paths.scene, yaml.safe_dump(data, sort_keys=False))
+        if sheet and scene is not None:
+            _sheet(run, paths, config, scene)
+
+
+def write_summary(
+    run: RunDir, seed: int, embodiment: str, results: list[Proposed], provider: str
+) -> None:
+    run.write_json(PROPOSALS_SUMMARY, {"seed": seed, "embodiment": embodiment,
+                                       "provider": provider,
+                                       "proposals": [vars(r) for r in results]})  # fmt: skip
+
+
 def _sheet(run: RunDir, paths: TaskPaths, config: SceneConfig, scene: Scene) -> None:
     from gendexhand.sim.render import SceneRenderer, contact_sheet
 
-    with SceneRenderer(scene, 240, 180) as r:
-        sheet = contact_sheet(r.render(), f"{config.task.name}: {config.task.description}")
+    with SceneRenderer(scene, 320, 240) as r:
+        sheet = contact_sheet(
+            r.render(annotate=True), f"{config.task.name}: {config.task.description}"
+        )
     with run.writing(f"{paths.root}/{SHEET_FILE}") as tmp:
         sheet.save(tmp)
 
@@ -119,21 +149,13 @@ def propose_tasks(
             results.append(Proposed("", source, reasons=[refusal]))
             say(f"[{k}/{len(chosen)}] refused: {refusal}")
             continue
-        paths = TaskPaths(c.proposal.id)
-        config, verdict, scene = _settle_layout(c, embodiment, hand)
-        run.write_json(f"{paths.root}/{PROPOSAL_FILE}", c.proposal.model_dump(mode="json"))
-        run.write_json(f"{paths.root}/{BUILD_FILE}", verdict.as_dict())
-        if verdict.buildable:
-            data = config.model_dump(mode="json", exclude_defaults=True)
-            run.write_text(paths.scene, yaml.safe_dump(data, sort_keys=False))
-            if sheets and scene is not None:
-                _sheet(run, paths, config, scene)
+        config, verdict, scene = settle_layout(c, embodiment, hand)
+        record_task(run, c.proposal, config, verdict, scene, sheets)
         results.append(Proposed(c.proposal.id, source, c.family, verdict.buildable,
                                 verdict.reasons))  # fmt: skip
         state = "buildable" if verdict.buildable else "rejected: " + "; ".join(verdict.reasons)
         say(f"[{k}/{len(chosen)}] {c.proposal.id} ({c.family}): {state}")
-    run.write_json(PROPOSALS_SUMMARY, {"seed": seed, "embodiment": embodiment,
-                                       "proposals": [vars(r) for r in results]})  # fmt: skip
+    write_summary(run, seed, embodiment, results, "rules")
     return results
 
 

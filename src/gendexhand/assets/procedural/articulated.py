@@ -157,7 +157,11 @@ def _drawer() -> AssetInfo:
                 "drawer",
             ),
         ),
-        grasps=(GraspFrame("handle_side", "handle", handle, PX, PZ, "power", 0.1, "flip"),),
+        grasps=(
+            GraspFrame("handle_side", "handle", handle, PX, PZ, "power", 0.1, "flip"),
+            # from above, the fingers over the bar: a low handle the palm cannot face
+            GraspFrame("handle_top", "handle", handle, DOWN, PX, "power", 0.08, "flip"),
+        ),
         fixed=True,
     )
 

@@ -74,23 +74,24 @@ class Template:
         )
 
 
-def load_template(name: str, version: int) -> Template:
-    """The packaged template ``<name>.v<version>.md``."""
-    path = resources.files(__name__) / f"{name}.v{version}.md"
+def load_template(name: str, version: int, package: str = __name__) -> Template:
+    """The template ``<name>.v<version>.md`` of ``package`` (a stage keeps its prompts beside
+    its answer models; the generic ones are here)."""
+    path = resources.files(package) / f"{name}.v{version}.md"
     try:
         text = path.read_text(encoding="utf-8")
     except (FileNotFoundError, OSError):
-        raise ConfigError(f"no prompt template {name}@{version} in gendexhand") from None
+        raise ConfigError(f"no prompt template {name}@{version} in {package}") from None
     system, sep, user = text.partition(f"\n{_USER}\n")
     if not sep:
         raise ConfigError(f"prompt {name}@{version}: no '{_USER}' line")
     return Template(name, version, system.strip() + "\n", user.strip() + "\n")
 
 
-def templates() -> list[tuple[str, int]]:
-    """Every packaged template, as (name, version)."""
+def templates(package: str = __name__) -> list[tuple[str, int]]:
+    """Every template of ``package``, as (name, version)."""
     out = []
-    for entry in resources.files(__name__).iterdir():
+    for entry in resources.files(package).iterdir():
         m = re.fullmatch(r"(\w+)\.v(\d+)\.md", entry.name)
         if m:
             out.append((m.group(1), int(m.group(2))))
