@@ -7,13 +7,16 @@ import math
 import mujoco
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
+from gendexhand.config.scene import SceneConfig
 from gendexhand.errors import ConfigError
 from gendexhand.predicates import (
     PREDICATES,
     PredicateContext,
     describe_predicates,
     grasped,
+    in_region,
     inside,
     joint_fraction,
     lifted,
@@ -388,6 +391,7 @@ def test_registry_and_description() -> None:
         "upright",
         "rotated",
         "palm_at",
+        "in_region",
     }
     text = describe_predicates()
     assert "rotated(obj, axis, angle_deg, tol_deg=15.0):" in text
@@ -524,3 +528,34 @@ def test_empty_and_oversized_conditions_are_rejected() -> None:
     with pytest.raises(ConfigError, match="not a valid expression"):
         parse_success("(" * 250 + "grasped(a)" + ")" * 250)  # too many parentheses for Python
     assert parse_success("not " * 450 + "grasped(a)").names() == ("grasped",)
+
+
+def test_in_region_needs_the_object_on_the_table_inside_the_rectangle() -> None:
+    config = SceneConfig.model_validate({
+        "task": {"name": "region"}, "embodiment": {"name": "floating_shadow"},
+        "objects": [{"asset": "cube", "pos": [0.3, 0.0]}],
+        "regions": [{"name": "goal", "pos": [0.0, 0.0], "size": [0.2, 0.1]}],
+    })  # fmt: skip
+    scene = build_scene(config, settle=False)
+    ctx = PredicateContext.capture(scene)
+    assert not in_region(ctx, "cube", "goal")  # 30 cm away
+    rest = 0.75 + scene.objects["cube"].asset.size[2] / 2 + 0.001
+    _set_pose(scene, "cube", (0.08, 0.03, rest))
+    assert in_region(ctx, "cube", "goal")
+    _set_pose(scene, "cube", (0.08, 0.06, rest))  # past the 5 cm half-width in y
+    assert not in_region(ctx, "cube", "goal")
+    _set_pose(scene, "cube", (0.0, 0.0, 0.9))  # held above it
+    assert not in_region(ctx, "cube", "goal")
+    assert parse_success("in_region(cube, goal)", scene)
+    with pytest.raises(ConfigError, match=r"unknown goal region 'gaol'\. Closest: goal"):
+        parse_success("in_region(cube, gaol)", scene)
+    geom = scene.model.geom("region:goal")
+    assert geom.contype[0] == 0 and geom.conaffinity[0] == 0  # drawn, never touched
+
+
+def test_a_region_may_not_take_an_object_name() -> None:
+    with pytest.raises(ValidationError, match="taken by an object or a region"):
+        SceneConfig.model_validate({
+            "task": {"name": "region"}, "objects": [{"asset": "cube", "pos": [0.1, 0.0]}],
+            "regions": [{"name": "cube", "pos": [0.0, 0.0]}],
+        })  # fmt: skip

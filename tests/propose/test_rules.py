@@ -54,6 +54,7 @@ def test_what_the_hand_cannot_hold_is_scaled_or_left_out() -> None:
         ("open the drawer and put the marker in it", "open_and_place", ["drawer", "marker"]),
         ("stack the small cube on the cube", "stack", ["small_cube", "cube"]),
         ("set the pear on the plate", "place_on", ["pear", "plate"]),
+        ("slide the sponge into the goal area", "push_to_region", ["sponge"]),
     ],
 )
 def test_sentences_map_to_families_and_assets(

@@ -198,8 +198,30 @@ class CameraConfig(_Strict):
     elevation: Angle = Field(le=90, ge=-90, description="Degrees; negative looks down.")
 
 
+RegionSide = Annotated[float, BeforeValidator(not_bool), Field(ge=0.02, le=2.0)]
+"""Metres."""
+
+
+class RegionConfig(_Strict):
+    """A goal region: a marked rectangle on the table top (drawn, never touched)."""
+
+    name: str = Field(description="Identifier, distinct from the objects' names.")
+    pos: tuple[Coord, Coord] = Field(description="Centre on the table top (x, y).")
+    size: tuple[RegionSide, RegionSide] = Field(
+        default=(0.15, 0.15), description="Extent along x and y (m)."
+    )
+    rgba: tuple[Unit, Unit, Unit, Unit] = (0.2, 0.65, 0.3, 0.8)
+
+    @field_validator("name")
+    @classmethod
+    def _identifier(cls, v: str) -> str:
+        if not NAME_RE.match(v) or len(v) > 64:
+            raise ValueError(f"{v[:40]!r}: lower-case letters, digits and '_', ≤ 64 characters")
+        return v
+
+
 class SceneConfig(_Strict):
-    """A complete scene: task, robot, table, objects and cameras."""
+    """A complete scene: task, robot, table, objects, goal regions and cameras."""
 
     version: Literal[1] = 1
     task: TaskInfo
@@ -213,10 +235,13 @@ class SceneConfig(_Strict):
         max_length=32,
         description="Views to render: named views or camera names.",
     )
+    regions: list[RegionConfig] = Field(
+        default_factory=list, max_length=8, description="Goal regions marked on the table."
+    )
     cameras: list[CameraConfig] = Field(default_factory=list, max_length=16)
     seed: int = Field(default=0, ge=0, le=2**32 - 1, description="Seed of the scene's randomness.")
 
-    @field_validator("objects", "cameras", "views", mode="before")
+    @field_validator("objects", "cameras", "views", "regions", mode="before")
     @classmethod
     def _count_first(cls, v: object, info: ValidationInfo) -> object:
         """Refuse a list that is too long before validating each of its items."""
@@ -232,6 +257,12 @@ class SceneConfig(_Strict):
                     "give each instance a distinct `name`"
                 )
             seen.add(obj.instance)
+        for i, region in enumerate(self.regions):
+            if region.name in seen:
+                raise ValueError(
+                    f"regions[{i}]: the name {region.name!r} is taken by an object or a region"
+                )
+            seen.add(region.name)
         cams = {c.name for c in self.cameras}
         for i, view in enumerate(self.views):
             if view not in NAMED_VIEWS and view not in cams:

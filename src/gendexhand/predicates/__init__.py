@@ -26,6 +26,8 @@ centre of its collision box at rest), ``"<object>/<part>"`` (the part's site, e.
 ``"bowl/interior"``; grasp frames are ``"<object>/grasp:<name>"``), ``"palm"`` (the palm site) or
 ``"tip:<finger>"`` (a fingertip site, e.g. ``"tip:thumb"``). ``"palm"`` always means the hand's
 palm, even in a scene with an object of that name.
+
+Goal regions (``in_region``) are the scene's ``regions``: marked rectangles on the table top.
 """
 
 from gendexhand.predicates.library import (
@@ -35,6 +37,7 @@ from gendexhand.predicates.library import (
     PredicateContext,
     describe_predicates,
     grasped,
+    in_region,
     inside,
     joint_fraction,
     lifted,
@@ -54,6 +57,7 @@ __all__ = [
     "Success",
     "describe_predicates",
     "grasped",
+    "in_region",
     "inside",
     "joint_fraction",
     "lifted",

@@ -11,6 +11,7 @@ from typing import Any, Literal, TypeVar
 
 import numpy as np
 
+from gendexhand.config.scene import RegionConfig
 from gendexhand.errors import ConfigError, unknown_name_message
 from gendexhand.sim.bounds import collision_bounds
 from gendexhand.sim.builder import ObjectHandle
@@ -32,7 +33,7 @@ ON_TOP_GAP = 0.015
 MAX_TEXT = 2000
 """Characters: the longest success expression accepted."""
 
-ArgKind = Literal["object", "container", "joint", "number", "axis", "point", "target"]
+ArgKind = Literal["object", "container", "joint", "number", "axis", "point", "target", "region"]
 Arg = str | float | tuple[float, ...]
 Predicate = Callable[..., bool | float]
 """A predicate: ``fn(ctx, *args)`` → bool (a condition) or float (a measure)."""
@@ -242,6 +243,36 @@ def on_top(ctx: PredicateContext, obj: str, support: str) -> bool:
     if not (np.all(lo_b[:2] <= centre[:2]) and np.all(centre[:2] <= hi_b[:2])):
         return False
     return touching(scene, a, b)
+
+
+REGION_REST = 0.01
+"""Metres: how far above the table top an object's lowest point may be in ``in_region``."""
+
+
+def region_config(scene: Scene, name: str) -> RegionConfig:
+    regions = {r.name: r for r in scene.config.regions}
+    if name in regions:
+        return regions[name]
+    raise ConfigError(unknown_name_message("goal region", name, regions))
+
+
+@_predicate("object", "region")
+def in_region(ctx: PredicateContext, obj: str, region: str) -> bool:
+    """``obj`` rests on the table inside goal region ``region``.
+
+    Precisely: ``obj``'s centre (body origin) projects inside the region's rectangle on the
+    table top, and ``obj``'s lowest point is at most ``REGION_REST`` (1 cm) above the table
+    top (it stands on the table, it is not held over the region).
+    """
+    scene = ctx.scene
+    r = region_config(scene, region)
+    handle = object_handle(scene, obj)
+    centre = scene.data.xpos[handle.body]
+    half = np.asarray(r.size) / 2
+    if np.any(np.abs(centre[:2] - np.asarray(r.pos)) > half):
+        return False
+    lo, _ = _bounds(scene, handle)
+    return bool(lo[2] - scene.config.table.height <= REGION_REST)
 
 
 @_predicate("point", "point", "number")

@@ -23,6 +23,7 @@ from gendexhand.predicates.library import (
     interior_site,
     locate_point,
     object_handle,
+    region_config,
 )
 from gendexhand.sim.scene import Scene
 
@@ -319,6 +320,8 @@ class _Parser:
                         )
                 elif kind in ("point", "target"):
                     locate_point(scene, arg)
+                elif kind == "region":
+                    region_config(scene, arg)
         except ConfigError as exc:
             raise self.error(f"in {fn}(): {exc}".rstrip("."), allowed=False) from None
 

@@ -36,7 +36,10 @@ class Verdict:
 
 
 def must_grasp(proposal: TaskProposal) -> list[str]:
-    """The objects the hand must take hold of: targets, and articulated objects' handles."""
+    """The objects the hand must take hold of: targets, and articulated objects' handles (none
+    when the task needs no grasp, e.g. a push)."""
+    if "grasp" not in proposal.skills:
+        return []
     return [o.name for o in proposal.objects if o.role in ("target", "articulated")
             and not (proposal.family == "tip_out" and o.role == "target")] + (
         [o.name for o in proposal.objects if o.role == "container"]

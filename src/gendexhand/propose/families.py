@@ -71,12 +71,12 @@ def _obj(asset: str, role: Role, name: str | None = None) -> ProposedObject:
 
 def _proposal(
     family: str, tid: str, description: str, objects: list[ProposedObject], words: str,
-    success: str, skills: list[Skill], **params: float,
+    success: str, skills: list[Skill], regions: tuple[str, ...] = (), **params: float,
 ) -> TaskProposal:  # fmt: skip
     return TaskProposal(
         id=tid[:64].rstrip("_"), name=description.rstrip("."), description=description,
         family=family, objects=objects, success_words=words, success=success, skills=skills,
-        params=params,
+        params=params, regions=list(regions),
     )  # fmt: skip
 
 
@@ -212,6 +212,31 @@ def _open_and_place(cat: dict[str, AssetInfo], aperture: float) -> Iterator[Cand
                             {holder.id: {j.name: 0.0}})  # fmt: skip
 
 
+PUSH_FOOTPRINT = (0.03, 0.25)
+"""Metres: the footprint (larger horizontal side) of something the hand pushes across the table."""
+PUSH_MASS = 1.5
+"""Kilograms: the heaviest object pushed."""
+
+
+def pushable(a: AssetInfo) -> bool:
+    """A free object that slides when pushed: not too big or heavy, not a ball (it would roll
+    past the region), not so tall and narrow that it tips over."""
+    foot = max(a.size[0], a.size[1])
+    low = a.size[2] <= 1.5 * min(a.size[0], a.size[1])
+    small = PUSH_FOOTPRINT[0] <= foot <= PUSH_FOOTPRINT[1] and a.mass <= PUSH_MASS
+    return not (a.fixed or a.articulated) and a.id not in ROLLERS and low and small
+
+
+def _push(cat: dict[str, AssetInfo], aperture: float) -> Iterator[Candidate]:
+    for a in cat.values():
+        if pushable(a):
+            p = _proposal("push_to_region", f"push_{a.id}_to_goal",
+                          f"Push the {a.name} across the table into the green goal area.",
+                          [_obj(a.id, "target")], f"the {a.name} rests inside the goal area",
+                          f"in_region({a.id}, goal)", ["push"], regions=("goal",))  # fmt: skip
+            yield Candidate("push_to_region", p, {a.id: 1.0})
+
+
 FAMILIES: dict[str, Callable[[dict[str, AssetInfo], float], Iterator[Candidate]]] = {
     "pick_lift": _pick,
     "place_in": lambda c, a: _place(c, a, HOLDERS, "place_in", "into"),
@@ -224,6 +249,7 @@ FAMILIES: dict[str, Callable[[dict[str, AssetInfo], float], Iterator[Candidate]]
     "rotate_in_hand": _rotate,
     "tip_out": _tip_out,
     "open_and_place": _open_and_place,
+    "push_to_region": _push,
 }
 """Every family of the rules planner, in the order proposals take turns."""
 
@@ -246,6 +272,8 @@ FAMILY_TEXT = {
     "success not inside(t, c)",
     "open_and_place": "open furniture and put a target into it (articulated, target); "
     "success inside(t, a) and not grasped(t)",
+    "push_to_region": "push a target across the table into a goal region, without lifting "
+    "it (target; regions: [goal]); success in_region(t, goal)",
 }
 """What each family is, for prompts and help: its roles and the form of its success."""
 

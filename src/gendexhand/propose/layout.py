@@ -29,6 +29,8 @@ EXTRA: tuple[tuple[float, float], ...] = (
     (0.10, 0.30), (0.10, -0.30),
 )  # fmt: skip
 """Places for a second target and for distractors, in the order they are taken."""
+REGION_MIN, REGION_FACTOR = 0.12, 1.6
+"""A goal region is square, its side this factor × the target's footprint, at least the minimum."""
 CLEARANCE = 0.12
 """Metres between a target's centre and the front of the furniture it goes into."""
 
@@ -81,6 +83,13 @@ def scene_for(
     for o in p.objects:
         if o.role == "distractor" and free:
             objects.append({"asset": o.asset, "name": o.name, "pos": list(free.pop(0))})
+    regions = []
+    for k, name in enumerate(p.regions):
+        xy = at["receiver"] if k == 0 and not receivers else free.pop(0)
+        foot = max((max(get_asset(o.asset).size[:2]) * candidate.scales.get(o.name, 1.0)
+                    for o in targets), default=0.1)  # fmt: skip
+        side = round(max(REGION_MIN, REGION_FACTOR * foot), 3)
+        regions.append({"name": name, "pos": list(xy), "size": [side, side]})
     for obj in objects:
         scale = candidate.scales.get(obj["name"], 1.0)
         if scale != 1.0:
@@ -91,6 +100,7 @@ def scene_for(
         "task": {"name": p.id, "description": p.description},
         "embodiment": {"name": embodiment},
         "objects": objects,
+        "regions": regions,
         "views": ["front", "left", "top", "near_hand"],
     })  # fmt: skip
 

@@ -49,12 +49,25 @@ class TaskProposal(BaseModel):
     params: dict[str, float] = Field(
         default_factory=dict, description="Numbers of the family (heights, angles, fractions)."
     )
+    regions: list[str] = Field(
+        default_factory=list, max_length=2,
+        description="Names of goal regions (marked areas on the table) the success refers to "
+        "with in_region(obj, region); the tool places and sizes them.",
+    )  # fmt: skip
 
     @field_validator("id")
     @classmethod
     def _id(cls, v: str) -> str:
         if not TASK_ID_RE.match(v):
             raise ValueError(f"must match {TASK_ID_RE.pattern}")
+        return v
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, v: list[str]) -> list[str]:
+        for name in v:
+            if not TASK_ID_RE.match(name):
+                raise ValueError(f"{name[:40]!r} must match {TASK_ID_RE.pattern}")
         return v
 
     def role(self, role: Role) -> list[ProposedObject]:

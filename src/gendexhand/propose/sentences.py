@@ -1,11 +1,11 @@
 """From a sentence to a task of the rules planner: the verb picks the family, the nouns the assets.
 
 "Put the apple into the bowl", "drop an orange in the basket", "pick up the bottle", "open the
-cabinet", "shut the drawer", "spin the cube in your hand", "tip the ball out of the cup", "open the
-drawer and put the marker in it". Nouns match asset ids, asset names and a table of synonyms; the
-order in which they appear gives their roles (what is moved comes first). A sentence that maps to
-no family, or names assets that do not fit the family, is refused with the reason and the families
-the planner knows.
+cabinet", "push the cube into the goal area", "shut the drawer", "spin the cube in your hand",
+"tip the ball out of the cup", "open the drawer and put the marker in it". Nouns match asset
+ids, asset names and a table of synonyms; the order in which they appear gives their roles (what
+is moved comes first). A sentence that maps to no family, or names assets that do not fit the
+family, is refused with the reason and the families the planner knows.
 """
 
 from __future__ import annotations
@@ -37,6 +37,10 @@ VERBS: tuple[tuple[str, str], ...] = (
     ("open_slide", r"\b(open|pull out|slide out)\b"),
     ("close_hinge", r"\b(close|shut)\b"),
     ("close_slide", r"\b(close|shut|push in|slide in)\b"),
+    (
+        "push_to_region",
+        r"\b(push|slide|shove|nudge|move)\b.*\b(region|area|zone|goal|mark|square|spot)\b",
+    ),
     ("place_on", r"\b(put|place|set|lay|move|drop)\b.*\b(on|onto|on top of)\b"),
     ("place_in", r"\b(put|place|drop|move|throw|toss|store)\b.*\b(in|into|inside)\b"),
     ("place_in", r"\bfill\b"),

@@ -318,12 +318,14 @@ def _draw_axes(
 def _object_labels(
     draw: ImageDraw.ImageDraw, scene: Scene, proj: Projection, layout: _Layout, font: Font
 ) -> list[Label]:
-    """A dot at each object's body position and its instance name beside it (overlapping
-    another label only when no side of the dot is free)."""
-    names = list(scene.objects)
+    """A dot at each object's body position (and each goal region's centre) and its name beside
+    it (overlapping another label only when no side of the dot is free)."""
+    names = list(scene.objects) + [r.name for r in scene.config.regions]
     if not names:
         return []
-    points = np.stack([scene.data.xpos[scene.objects[n].body] for n in names])
+    top = scene.config.table.height
+    points = np.stack([scene.data.xpos[h.body] for h in scene.objects.values()]
+                      + [np.array([*r.pos, top]) for r in scene.config.regions])  # fmt: skip
     px, ok = proj.project(points)
     r = max(2, proj.height // 80)
     out = []

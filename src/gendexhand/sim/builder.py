@@ -14,7 +14,7 @@ import numpy as np
 from gendexhand.assets.catalog import get_asset
 from gendexhand.assets.instance import instance_spec
 from gendexhand.assets.model import AssetInfo
-from gendexhand.config.scene import ObjectConfig, SceneConfig
+from gendexhand.config.scene import ObjectConfig, RegionConfig, SceneConfig
 from gendexhand.embodiment.registry import RobotSpec, robot_spec
 from gendexhand.physics import DEFAULT_PHYSICS, PhysicsSettings
 
@@ -163,4 +163,26 @@ def build_spec(
     root.quat = _quat_from_euler_deg((0.0, 0.0, config.embodiment.base_yaw_deg))
     for obj in config.objects:
         _add_object(spec, obj, config, physics)
+    for region in config.regions:
+        _add_region(spec, region, config)
     return spec, robot
+
+
+REGION_THICKNESS = 0.001
+
+
+def region_geom(name: str) -> str:
+    return f"region:{name}"
+
+
+def _add_region(spec: mujoco.MjSpec, region: RegionConfig, config: SceneConfig) -> None:
+    """A goal region: a thin coloured rectangle just above the table top that nothing touches."""
+    spec.worldbody.add_geom(
+        name=region_geom(region.name),
+        type=mujoco.mjtGeom.mjGEOM_BOX,
+        size=[region.size[0] / 2, region.size[1] / 2, REGION_THICKNESS / 2],
+        pos=[region.pos[0], region.pos[1], config.table.height + REGION_THICKNESS / 2],
+        rgba=list(region.rgba),
+        contype=0,
+        conaffinity=0,
+    )
