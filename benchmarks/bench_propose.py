@@ -57,7 +57,22 @@ def catalog_run(out: Path, n: int) -> list[str]:
             key = reason.split(": ", 1)[-1][:70]
             why[key] = why.get(key, 0) + 1
     lines += ["", *(f"- rejected ×{k}: {w}" for w, k in sorted(why.items(), key=lambda x: -x[1]))]
+    lines += ["", diversity_line(out / "catalog", [r.task for r in results if r.buildable])]
     return lines
+
+
+def diversity_line(run: Path, tasks: list[str]) -> str:
+    from gendexhand.propose.diversity import PAPER_FIGURES, diversity
+    from gendexhand.propose.schema import TaskProposal
+    from gendexhand.store.paths import PROPOSAL_FILE
+
+    proposals = [TaskProposal.model_validate_json(
+        (run / TaskPaths(t).root / PROPOSAL_FILE).read_text()) for t in tasks]  # fmt: skip
+    d = diversity(proposals)
+    paper = ", ".join(f"{k} {v:.4f}" for k, v in PAPER_FIGURES.items())
+    return (f"diversity of the {d.tasks} buildable tasks: mean pairwise similarity "
+            f"{d.similarity:.4f} (paper: {paper}); {d.assets} distinct assets, {d.families} "
+            f"families, {d.skills} skills, {d.assets_per_task:.2f} assets per task")  # fmt: skip
 
 
 def sentence_run(out: Path, episodes: int, workers: int) -> list[str]:
