@@ -16,7 +16,7 @@ LAYERS = [
     {"sim", "llm"},
     {"predicates", "sandbox", "motion"},
     {"plan", "propose"},
-    {"learn", "dataset"},
+    {"learn", "dataset", "refine"},
     {"stages"},
     {"cli", "examples"},
 ]

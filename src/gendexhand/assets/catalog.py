@@ -74,3 +74,25 @@ def get_asset(asset_id: str) -> AssetInfo:
             unknown_name_message("asset id", asset_id, assets, "gendexhand assets list")
         )
     return assets[asset_id]
+
+
+CATEGORY_SIZES: dict[str, tuple[float, float]] = {
+    "block": (0.015, 0.30),
+    "household": (0.05, 0.40),
+    "box": (0.05, 0.50),
+    "ball": (0.02, 0.12),
+    "fruit": (0.04, 0.30),
+    "container": (0.05, 0.45),
+    "tool": (0.08, 0.45),
+    "furniture": (0.25, 1.50),
+    "appliance": (0.30, 1.00),
+}
+"""Category → the plausible range (m) of an object's largest side, as real things of that kind
+come; a scaled instance outside it looks wrong (a microwave three times too big)."""
+DEFAULT_SIZES = (0.01, 1.5)
+"""The range of a category not listed (a user's imported asset)."""
+
+
+def plausible_size(category: str) -> tuple[float, float]:
+    """The plausible range (m) of the largest side of an object of ``category``."""
+    return CATEGORY_SIZES.get(category, DEFAULT_SIZES)

@@ -1,8 +1,9 @@
 """Scene config: what stage 1 writes and the builder reads (``scene.yaml``).
 
-Conventions: metres, degrees for ``euler_deg`` (intrinsic x-y-z, MuJoCo's default), world frame
-with z up and the table top centred at ``table.pos`` and height ``table.height``. An object ``pos``
-with two numbers ``[x, y]`` rests on the table top; three numbers place its centre.
+Conventions: metres, degrees for ``euler_deg`` (turns about the fixed world x, y, z axes in that
+order: MuJoCo's "XYZ"), world frame with z up and the table top centred at ``table.pos`` and
+height ``table.height``. An object ``pos`` with two numbers ``[x, y]`` rests on the table top;
+three numbers place its centre.
 """
 
 from __future__ import annotations

@@ -61,9 +61,28 @@ class Check(StrEnum):
     """An object turned while the scene settled (value: rotation, degrees)."""
     FELL = "fell"
     """An object ended below the table top after settling (value: depth below the top, m)."""
+    # the refinement verifier's checks (gendexhand.refine.verify), which know the task
+    UNREACHABLE = "unreachable"
+    """No reachable, collision-free grasp of an object the task must grasp (value: 0 grasps)."""
+    NOT_GRASPABLE = "not_graspable"
+    """The hand cannot close round the object (value: its narrowest side, m)."""
+    IMPLAUSIBLE_SIZE = "implausible_size"
+    """The object's largest side is outside its category's range (value: the side, m)."""
+    NOT_UPRIGHT = "not_upright"
+    """A container's opening does not face up (value: tilt of its up axis, degrees)."""
+    SWING_BLOCKED = "swing_blocked"
+    """Another object is in the way of a joint's motion (value: overlap depth, m)."""
+    NOT_VISIBLE = "not_visible"
+    """No view shows the object (value: its most pixels in any view)."""
+    ALREADY_SOLVED = "already_solved"
+    """The task's success condition holds at the start (value: 1)."""
 
 
-_MEANING = {Check.INSIDE_ROBOT_BASE: "its centre is inside the robot's base; move it"}
+_MEANING = {
+    Check.INSIDE_ROBOT_BASE: "its centre is inside the robot's base; move it",
+    Check.UNREACHABLE: "no reachable, collision-free grasp; move it closer or turn it",
+    Check.ALREADY_SOLVED: "the success condition already holds at the start",
+}
 
 
 class Finding(BaseModel):

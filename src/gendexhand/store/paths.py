@@ -69,6 +69,16 @@ SHEET_FILE = "views.png"
 PROPOSALS_SUMMARY = "proposals.json"
 """At the run's root: every proposal of ``gendexhand propose`` and its verdict."""
 
+REFINE_ROUND = "refine/{round}"
+"""Inside a task folder: one round of refinement (scene, sheet, verifier report, directives)."""
+VERIFIER_FILE = "verifier.json"
+DIRECTIVES_FILE = "directives.txt"
+REFINE_SUMMARY = "refine.json"
+"""Inside a task folder: how refinement ended (accepted, rejected and why, the rounds)."""
+BEFORE_AFTER = "before_after.png"
+REFINE_RUN_SUMMARY = "refinement.json"
+"""At the run's root: every task's refinement outcome."""
+
 LLM_DIR = "llm"
 LLM_EXCHANGES = "llm/exchanges.jsonl"
 """Every LLM exchange of a run, in call order (request, answer, model, tokens, cost)."""
@@ -122,6 +132,9 @@ class TaskPaths:
     @property
     def eval(self) -> str:
         return f"{self.root}/{EVAL_DIR}"
+
+    def refine_round(self, k: int) -> str:
+        return f"{self.root}/{REFINE_ROUND.format(round=k)}"
 
     @property
     def episodes(self) -> str:

@@ -1,0 +1,169 @@
+"""The offline refiner: deterministic directives from the verifier's findings (no images).
+
+One fix per object and round, the most serious finding first: a distractor in any trouble is
+removed; a wrong size is rescaled into range; a container on its side is turned upright; an
+object inside another, the robot or the table is moved clear of it; one off the table, out of
+reach or without a reachable grasp is moved towards the robot's front; a blocker is moved out of
+a joint's swing; a task that is already solved has its target moved away from where success
+holds (or its joint set back). With no error left it answers ``ACCEPT``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import mujoco
+import numpy as np
+
+from gendexhand.assets.catalog import get_asset
+from gendexhand.config.scene import ObjectConfig, SceneConfig
+from gendexhand.refine.verify import VerifierReport
+from gendexhand.sim.checks import Check, Finding
+
+ORDER = (Check.INSIDE_ROBOT_BASE, Check.IMPLAUSIBLE_SIZE, Check.NOT_GRASPABLE, Check.NOT_UPRIGHT,
+         Check.OVERLAPS_ROBOT, Check.PENETRATION, Check.OFF_TABLE, Check.OUTSIDE_WORKSPACE,
+         Check.FELL, Check.SETTLE_ROTATION, Check.SETTLE_MOTION, Check.SWING_BLOCKED,
+         Check.UNREACHABLE, Check.ALREADY_SOLVED)  # fmt: skip
+"""Findings in the order they are fixed (the first of an object's findings wins)."""
+HOME = (0.05, 0.0)
+"""Where objects out of reach move towards: in front of the robot, on the table."""
+MARGIN = 0.03
+"""Metres added to every move beyond the measured overlap or distance."""
+SWING_STEP = 0.12
+"""Metres a blocker moves sideways out of a joint's swing per round."""
+UNREACHABLE_STEP = 0.08
+"""Metres an object without a reachable grasp moves towards :data:`HOME` per round."""
+SOLVED_STEP = 0.25
+"""Metres a target moves away when the task already holds."""
+
+
+def _obj(config: SceneConfig, name: str) -> ObjectConfig | None:
+    return next((o for o in config.objects if o.instance == name), None)
+
+
+def _centre(config: SceneConfig, o: ObjectConfig) -> np.ndarray:
+    asset = get_asset(o.asset)
+    z = o.pos[2] if len(o.pos) == 3 else config.table.height + asset.bottom * o.scale + 0.001
+    return np.array([o.pos[0], o.pos[1], z])
+
+
+def _up(o: ObjectConfig) -> np.ndarray:
+    quat = np.zeros(4)
+    mujoco.mju_euler2Quat(quat, np.deg2rad(np.asarray(o.euler_deg, dtype=float)), "XYZ")
+    mat = np.zeros(9)
+    mujoco.mju_quat2Mat(mat, quat)
+    return mat.reshape(3, 3)[:, 2]
+
+
+def _toward(name: str, here: np.ndarray, there: tuple[float, float], dist: float) -> list[str]:
+    delta = np.asarray(there) - here[:2]
+    norm = float(np.linalg.norm(delta))
+    if norm < 1e-6:
+        return []
+    step = delta / norm * min(dist, norm)
+    return [f"MOVE {name} {axis} {v:.4f}" for axis, v in zip("xy", step, strict=True)
+            if abs(v) >= 1e-4]  # fmt: skip
+
+
+def _apart(config: SceneConfig, name: str, other: str, dist: float) -> list[str]:
+    """Move ``name`` horizontally away from ``other`` by ``dist``."""
+    a, b = _obj(config, name), _obj(config, other)
+    if a is None:
+        return []
+    if other == "table":
+        return [f"MOVE {name} z {dist:.4f}"]
+    here = _centre(config, a)
+    away = here[:2] - (_centre(config, b)[:2] if b is not None else np.asarray(HOME))
+    if float(np.linalg.norm(away)) < 1e-6:  # on top of each other: to the side nearer home
+        away = np.array([0.0, 1.0 if here[1] <= HOME[1] else -1.0])
+    away = away / np.linalg.norm(away) * dist
+    return [f"MOVE {name} {axis} {v:.4f}" for axis, v in zip("xy", away, strict=True)
+            if abs(v) >= 1e-4]  # fmt: skip
+
+
+def _upright(name: str, o: ObjectConfig) -> list[str]:
+    """Two world-axis turns that bring the object's up axis back to +z."""
+    x, y, z = _up(o)
+    roll = math.degrees(math.atan2(y, z))
+    z2 = math.hypot(y, z)
+    pitch = math.degrees(math.atan2(-x, z2))
+    out = [f"ROTATE {name} x {roll:.3f}"] if abs(roll) > 0.01 else []
+    return out + ([f"ROTATE {name} y {pitch:.3f}"] if abs(pitch) > 0.01 else [])
+
+
+def _fix(f: Finding, config: SceneConfig, roles: Mapping[str, str]) -> list[str]:
+    o = _obj(config, f.object)
+    if o is None:
+        return []
+    name, movable = f.object, not (o.is_fixed or get_asset(o.asset).articulated)
+    if f.check in (Check.IMPLAUSIBLE_SIZE, Check.NOT_GRASPABLE):
+        factor = f.threshold / f.value * (1.05 if f.value < f.threshold else 0.95)
+        return [f"SCALE {name} {factor:.4f}"]
+    if f.check is Check.NOT_UPRIGHT:
+        return _upright(name, o)
+    if f.check in (Check.INSIDE_ROBOT_BASE, Check.OVERLAPS_ROBOT):
+        return [f"MOVE {name} x {f.value + 0.05:.4f}"] if f.unit else [f"MOVE {name} x 0.3"]
+    if f.check is Check.PENETRATION and f.other is not None:
+        if not movable and f.other != "table":  # furniture stays; the other object moves
+            return _apart(config, f.other, name, f.value + MARGIN)
+        return _apart(config, name, f.other, f.value + MARGIN)
+    here = _centre(config, o)
+    if f.check in (Check.OFF_TABLE, Check.OUTSIDE_WORKSPACE):
+        return _toward(name, here, HOME, f.value + MARGIN + 0.05)
+    if f.check in (Check.FELL, Check.SETTLE_MOTION, Check.SETTLE_ROTATION):
+        if len(o.pos) == 3:  # placed in the air: put it down on the table
+            rest = config.table.height + get_asset(o.asset).bottom * o.scale + 0.001
+            return [f"MOVE {name} z {rest - o.pos[2]:.4f}"]
+        if float(np.degrees(np.arccos(np.clip(_up(o)[2], -1, 1)))) > 1.0:
+            return _upright(name, o)
+        return _toward(name, here, HOME, 0.05)
+    if f.check is Check.SWING_BLOCKED and f.other is not None:
+        blocker = f.other.split(" ", 1)[0]
+        b = _obj(config, blocker)
+        if b is None:
+            return []
+        side = 1.0 if b.pos[1] >= o.pos[1] else -1.0
+        return [f"MOVE {blocker} y {side * SWING_STEP:.4f}"]
+    if f.check is Check.UNREACHABLE and movable:
+        return _toward(name, here, HOME, UNREACHABLE_STEP)
+    if f.check is Check.ALREADY_SOLVED:
+        return _unsolve(name, o, config)
+    return []
+
+
+def _unsolve(name: str, o: ObjectConfig, config: SceneConfig) -> list[str]:
+    asset = get_asset(o.asset)
+    if asset.joints:  # set the joint to the end it is farthest from
+        j = asset.joints[0]
+        now = o.joints.get(j.name, j.closed)
+        end = j.closed if abs(now - j.opened) < abs(now - j.closed) else j.opened
+        value = end * (o.scale if j.kind == "slide" else 1.0)
+        return [f"SET_JOINT {name} {j.name} {value:.4f}"]
+    side = -1.0 if o.pos[1] >= 0 else 1.0
+    return [f"MOVE {name} y {side * SOLVED_STEP:.4f}"]
+
+
+def rules_directives(
+    report: VerifierReport, config: SceneConfig, roles: Mapping[str, str]
+) -> list[str]:
+    """The directives that fix ``report``'s errors (``["ACCEPT"]`` when there are none)."""
+    errors = sorted(report.errors, key=lambda f: ORDER.index(f.check) if f.check in ORDER else 99)
+    if not errors:
+        return ["ACCEPT"]
+    out: list[str] = []
+    done: set[str] = set()
+    for f in errors:
+        who = {f.object} | ({f.other.split(" ", 1)[0]} if f.other else set())
+        distractors = sorted(n for n in who if roles.get(n) == "distractor" and n not in done)
+        if distractors:
+            out += [f"REMOVE {n}" for n in distractors]
+            done.update(distractors)
+            continue
+        if f.object in done:
+            continue
+        fix = _fix(f, config, roles)
+        if fix:
+            out += fix
+            done.add(f.object)
+    return out
