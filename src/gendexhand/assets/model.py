@@ -80,6 +80,14 @@ class JointInfo:
         """How open the joint is: 0 at :attr:`closed`, 1 at :attr:`opened`."""
         return (value - self.closed) / (self.opened - self.closed)
 
+    def scaled(self, value: float, scale: float) -> float:
+        """``value`` of this joint for an instance at ``scale``: slides travel in proportion to
+        the instance's size (a config stores them so), hinges turn the same."""
+        return value * scale if self.kind == "slide" else value
+
+    def scaled_range(self, scale: float) -> tuple[float, float]:
+        return self.scaled(self.range[0], scale), self.scaled(self.range[1], scale)
+
     def summary(self) -> dict[str, object]:
         unit = "rad" if self.kind == "hinge" else "m"
         return {

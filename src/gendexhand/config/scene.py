@@ -156,9 +156,7 @@ class ObjectConfig(_Strict):
                 )
             if name not in known:
                 raise ValueError(unknown_name_message("joint", name, known))
-            lo, hi = known[name].range
-            if known[name].kind == "slide":
-                lo, hi = lo * scale, hi * scale
+            lo, hi = known[name].scaled_range(scale)
             if not lo - 1e-9 <= value <= hi + 1e-9:
                 raise ValueError(
                     f"{name}={value} is outside the joint range [{lo:g}, {hi:g}] "

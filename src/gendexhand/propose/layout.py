@@ -41,9 +41,7 @@ def _joint_values(candidate: Candidate, instance: str) -> dict[str, float]:
     for name, fraction in candidate.joints.get(instance, {}).items():
         j = asset.joint(name)
         value = j.closed + fraction * (j.opened - j.closed)
-        if j.kind == "slide":
-            value *= candidate.scales.get(instance, 1.0)
-        out[name] = round(value, 4)
+        out[name] = round(j.scaled(value, candidate.scales.get(instance, 1.0)), 4)
     return out
 
 

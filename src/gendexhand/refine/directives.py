@@ -389,9 +389,8 @@ def _joint_checked(obj: ObjectConfig, name: str, value: float) -> str:
 def _joint_range(obj: ObjectConfig, name: str) -> tuple[float, float, str]:
     """The range of joint ``name`` as the config stores it: radians, or metres at the scale."""
     j = get_asset(obj.asset).joint(name)
-    if j.kind == "hinge":
-        return j.range[0], j.range[1], "rad"
-    return j.range[0] * obj.scale, j.range[1] * obj.scale, f"m (at scale {_num(obj.scale)})"
+    lo, hi = j.scaled_range(obj.scale)
+    return lo, hi, "rad" if j.kind == "hinge" else f"m (at scale {_num(obj.scale)})"
 
 
 def _grammar() -> str:

@@ -164,9 +164,9 @@ def refine_task(
         except (ConfigError, GenDexHandError) as exc:
             out.reason = f"round {k}: the directives do not apply: {exc}"
             break
-        if config_hash(config) in seen:
-            out.reason = (f"round {k}: oscillation, the scene of round "
-                          f"{seen[config_hash(config)]} came back")  # fmt: skip
+        again = seen.get(config_hash(config))
+        if again is not None:
+            out.reason = f"round {k}: oscillation, the scene of round {again} came back"
             break
     else:
         out.reason = out.reason or f"not accepted within {rounds} rounds"

@@ -92,7 +92,7 @@ def _upright(name: str, o: ObjectConfig) -> list[str]:
     return out + ([f"ROTATE {name} y {pitch:.3f}"] if abs(pitch) > 0.01 else [])
 
 
-def _fix(f: Finding, config: SceneConfig, roles: Mapping[str, str]) -> list[str]:
+def _fix(f: Finding, config: SceneConfig) -> list[str]:
     o = _obj(config, f.object)
     if o is None:
         return []
@@ -136,9 +136,9 @@ def _unsolve(name: str, o: ObjectConfig, config: SceneConfig) -> list[str]:
     asset = get_asset(o.asset)
     if asset.joints:  # set the joint to the end it is farthest from
         j = asset.joints[0]
-        now = o.joints.get(j.name, j.closed)
-        end = j.closed if abs(now - j.opened) < abs(now - j.closed) else j.opened
-        value = end * (o.scale if j.kind == "slide" else 1.0)
+        closed, opened = j.scaled(j.closed, o.scale), j.scaled(j.opened, o.scale)
+        now = o.joints.get(j.name, closed)
+        value = closed if abs(now - opened) < abs(now - closed) else opened
         return [f"SET_JOINT {name} {j.name} {value:.4f}"]
     side = -1.0 if o.pos[1] >= 0 else 1.0
     return [f"MOVE {name} y {side * SOLVED_STEP:.4f}"]
@@ -162,7 +162,7 @@ def rules_directives(
             continue
         if f.object in done:
             continue
-        fix = _fix(f, config, roles)
+        fix = _fix(f, config)
         if fix:
             out += fix
             done.add(f.object)

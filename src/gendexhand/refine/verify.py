@@ -45,6 +45,7 @@ from gendexhand.sim.checks import (
     SceneReport,
     Severity,
     check_scene,
+    finding,
 )
 from gendexhand.sim.scene import Scene, build_scene
 
@@ -112,8 +113,7 @@ def verify(
 
 def _finding(obj: str, check: Check, value: float, threshold: float, unit: str,
              other: str | None = None) -> Finding:  # fmt: skip
-    return Finding(object=obj, check=check, value=round(float(value), 6), threshold=threshold,
-                   unit=unit, severity=Severity.ERROR, other=other)  # fmt: skip
+    return finding(obj, check, round(float(value), 6), threshold, unit, Severity.ERROR, other)
 
 
 def _sizes(scene: Scene) -> list[Finding]:

@@ -233,14 +233,14 @@ def _placement(scene: Scene, ws: Workspace) -> list[Finding]:
     for name, handle in scene.objects.items():
         centre = d.xpos[handle.body]
         if np.all(centre >= base_lo) and np.all(centre <= base_hi):
-            findings.append(_finding(name, Check.INSIDE_ROBOT_BASE, 1.0, 0.0, "", Severity.ERROR))
+            findings.append(finding(name, Check.INSIDE_ROBOT_BASE, 1.0, 0.0, "", Severity.ERROR))
         past = float(np.max(np.abs(centre[:2] - np.array(t.pos)) - half))
         if past > 0:
-            findings.append(_finding(name, Check.OFF_TABLE, past, 0.0, "m"))
+            findings.append(finding(name, Check.OFF_TABLE, past, 0.0, "m"))
         lo, hi = collision_bounds(m, d, handle.geoms)
         out = ws.box_distance(lo, hi) if np.all(np.isfinite(lo)) else ws.distance(centre)
         if out > 0:
-            findings.append(_finding(name, Check.OUTSIDE_WORKSPACE, out, 0.0, "m"))
+            findings.append(finding(name, Check.OUTSIDE_WORKSPACE, out, 0.0, "m"))
     return findings
 
 
@@ -251,26 +251,27 @@ def _settling(scene: Scene) -> list[Finding]:
     findings = []
     for name, (moved, turned) in sorted(scene.settle_motion.items()):
         if moved > SETTLE_MOTION_LIMIT:
-            findings.append(_finding(name, Check.SETTLE_MOTION, moved, SETTLE_MOTION_LIMIT, "m"))
+            findings.append(finding(name, Check.SETTLE_MOTION, moved, SETTLE_MOTION_LIMIT, "m"))
         if turned > SETTLE_ROTATION_LIMIT:
             findings.append(
-                _finding(name, Check.SETTLE_ROTATION, turned, SETTLE_ROTATION_LIMIT, "deg")
+                finding(name, Check.SETTLE_ROTATION, turned, SETTLE_ROTATION_LIMIT, "deg")
             )
         lo, _ = collision_bounds(m, d, scene.objects[name].geoms)
         below = top - float(lo[2]) if np.isfinite(lo[2]) else 0.0
         if below > BELOW_TABLE_LIMIT:
-            findings.append(_finding(name, Check.FELL, below, BELOW_TABLE_LIMIT, "m"))
+            findings.append(finding(name, Check.FELL, below, BELOW_TABLE_LIMIT, "m"))
     return findings
 
 
-def _finding(
+def finding(
     obj: str,
     check: Check,
     value: float,
     threshold: float,
     unit: str,
     severity: Severity = Severity.WARNING,
+    other: str | None = None,
 ) -> Finding:
-    return Finding(
-        object=obj, check=check, value=value, threshold=threshold, unit=unit, severity=severity
-    )
+    """A :class:`Finding` (a warning unless said otherwise)."""
+    return Finding(object=obj, check=check, value=value, threshold=threshold, unit=unit,
+                   severity=severity, other=other)  # fmt: skip
