@@ -15,8 +15,14 @@ from gendexhand.cli.main import main
 from gendexhand.config.scene import SceneConfig
 from gendexhand.propose.schema import TaskProposal
 from gendexhand.refine.verify import verify
-from gendexhand.stages.refine import refine_run
-from gendexhand.store.paths import REFINE_SUMMARY, TASKS_DIR, VERIFIER_FILE
+from gendexhand.stages.refine import refinable_tasks, refine_run
+from gendexhand.store.paths import (
+    REFINE_RUN_SUMMARY,
+    REFINE_SUMMARY,
+    REJECTED_SCENE_FILE,
+    TASKS_DIR,
+    VERIFIER_FILE,
+)
 
 from ..llm.server import ScriptedServer, openai_text
 
@@ -121,3 +127,27 @@ def test_oscillation_and_a_model_that_never_accepts(server: ScriptedServer, tmp_
     assert main(["refine", str(never), "--no-visibility", "--rounds", "2", "--vlm", spec]) == 0
     out = json.loads((never / TASKS_DIR / "apple_into_bowl" / REFINE_SUMMARY).read_text())
     assert out["status"] == "rejected" and out["reason"] == "not accepted within 2 rounds"
+
+
+def test_unreadable_files_are_recorded_and_the_run_goes_on(tmp_path: Path) -> None:
+    tasks = tmp_path / TASKS_DIR
+    (tasks / "broken_yaml").mkdir(parents=True)
+    (tasks / "broken_yaml" / "scene.yaml").write_text("objects: [\n")
+    (tasks / "rejected_one").mkdir()
+    (tasks / "rejected_one" / REJECTED_SCENE_FILE).write_text(
+        yaml.safe_dump({"task": {"name": "x"}, "objects": [{"asset": "anvil", "pos": [0, 0]}]})
+    )
+    (tasks / "bad_proposal").mkdir()
+    (tasks / "bad_proposal" / "scene.yaml").write_text(yaml.safe_dump(
+        _config({}).model_dump(mode="json", exclude_defaults=True)))  # fmt: skip
+    (tasks / "bad_proposal" / "proposal.json").write_text('{"id": 3}')
+    assert refinable_tasks(tmp_path) == ["bad_proposal", "broken_yaml", "rejected_one"]
+    outs = {o.task: o for o in refine_run(tmp_path)}
+    assert all(o.status == "rejected" and o.rounds == 0 for o in outs.values())
+    assert outs["broken_yaml"].reason.startswith("not readable: ")
+    assert "broken_yaml/scene.yaml: not valid YAML: line 2" in outs["broken_yaml"].reason
+    assert "rejected_one/scene.rejected.yaml: invalid SceneConfig" in outs["rejected_one"].reason
+    assert "objects[0].asset: unknown asset id 'anvil'" in outs["rejected_one"].reason
+    assert "bad_proposal/proposal.json: invalid TaskProposal" in outs["bad_proposal"].reason
+    summary = json.loads((tmp_path / REFINE_RUN_SUMMARY).read_text())
+    assert len(summary["tasks"]) == 3

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import yaml
 from PIL import Image
 
+from gendexhand.config.loading import parse_model
 from gendexhand.config.scene import SceneConfig
 from gendexhand.errors import ConfigError, GenDexHandError
 from gendexhand.propose.schema import TaskProposal
@@ -30,12 +31,14 @@ from gendexhand.sim.scene import Scene
 from gendexhand.store.paths import (
     BEFORE_AFTER,
     DIRECTIVES_FILE,
+    PROPOSAL_FILE,
     REFINE_SUMMARY,
     SHEET_FILE,
     VERIFIER_FILE,
     TaskPaths,
 )
 from gendexhand.store.rundir import RunDir
+from gendexhand.yamlio import read_yaml
 
 ROUNDS = 5
 SHEET_SIZE = (320, 240)
@@ -114,12 +117,19 @@ def refine_task(
 ) -> Outcome:
     """Refine ``tasks/<task>/scene.yaml`` with ``refiner``; see the module docstring."""
     paths = TaskPaths(task)
-    config = SceneConfig.model_validate(yaml.safe_load(run.path(paths.scene).read_text()))
-    proposal_path = run.path(f"{paths.root}/proposal.json")
-    proposal = (TaskProposal.model_validate_json(proposal_path.read_text())
-                if proposal_path.is_file() else None)  # fmt: skip
-    roles = {o.name: o.role for o in proposal.objects} if proposal else {}
+    source = paths.scene if run.path(paths.scene).is_file() else paths.rejected_scene
     out = Outcome(task)
+    proposal_path = f"{paths.root}/{PROPOSAL_FILE}"
+    try:
+        config = parse_model(SceneConfig, read_yaml(run.path(source)), source)
+        proposal = None
+        if run.path(proposal_path).is_file():  # JSON is YAML
+            proposal = parse_model(TaskProposal, read_yaml(run.path(proposal_path)), proposal_path)
+    except ConfigError as exc:
+        out.reason = "not readable: " + "; ".join(s.strip() for s in str(exc).splitlines())
+        run.write_json(f"{paths.root}/{REFINE_SUMMARY}", vars(out))
+        return out
+    roles = {o.name: o.role for o in proposal.objects} if proposal else {}
     seen: dict[str, int] = {}
     passing: list[tuple[int, SceneConfig]] = []
     history: list[tuple[str, ...]] = []
@@ -127,7 +137,11 @@ def refine_task(
     for k in range(rounds):
         seen[config_hash(config)] = k
         where = paths.refine_round(k)
-        report, scene = verify(config, proposal, visibility=visibility)
+        try:
+            report, scene = verify(config, proposal, visibility=visibility)
+        except GenDexHandError as exc:
+            out.rounds, out.reason = k + 1, f"round {k}: the scene does not build: {exc}"
+            break
         if k == 0:
             for f in report.findings:
                 out.faults[f.check.value] = out.faults.get(f.check.value, 0) + 1
@@ -178,7 +192,8 @@ def refine_task(
         out.remaining = []
         run.write_text(paths.scene, yaml.safe_dump(
             config.model_dump(mode="json", exclude_defaults=True), sort_keys=False))  # fmt: skip
-    final = sheets[out.final_round] if out.final_round is not None else sheets[-1]
-    _write_bytes(run, f"{paths.root}/{BEFORE_AFTER}", _stack(sheets[0], final))
+    if sheets:
+        final = sheets[out.final_round] if out.final_round is not None else sheets[-1]
+        _write_bytes(run, f"{paths.root}/{BEFORE_AFTER}", _stack(sheets[0], final))
     run.write_json(f"{paths.root}/{REFINE_SUMMARY}", vars(out))
     return out

@@ -90,15 +90,18 @@ def record_task(
     scene: Scene | None,
     sheet: bool,
 ) -> None:
-    """``tasks/<id>/``: the proposal and its verdict; the scene and its sheet if buildable."""
+    """``tasks/<id>/``: the proposal and its verdict; the scene and its sheet if buildable, else
+    the scene as tried (``scene.rejected.yaml``, for refinement to start from)."""
     paths = TaskPaths(proposal.id)
     run.write_json(f"{paths.root}/{PROPOSAL_FILE}", proposal.model_dump(mode="json"))
     run.write_json(f"{paths.root}/{BUILD_FILE}", verdict.as_dict())
-    if verdict.buildable:
-        data = config.model_dump(mode="json", exclude_defaults=True)
-        run.write_text(paths.scene, yaml.safe_dump(data, sort_keys=False))
-        if sheet and scene is not None:
-            _sheet(run, paths, config, scene)
+    data = config.model_dump(mode="json", exclude_defaults=True)
+    keep, drop = (paths.scene, paths.rejected_scene) if verdict.buildable else (
+        paths.rejected_scene, paths.scene)  # fmt: skip
+    run.path(drop).unlink(missing_ok=True)  # a rerun's verdict replaces the last one
+    run.write_text(keep, yaml.safe_dump(data, sort_keys=False))
+    if verdict.buildable and sheet and scene is not None:
+        _sheet(run, paths, config, scene)
 
 
 def write_summary(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from gendexhand.refine.loop import ROUNDS, Outcome, Refiner, Round, refine_task
 from gendexhand.refine.rules import rules_directives
-from gendexhand.store.paths import REFINE_RUN_SUMMARY, SCENE_FILE, TASKS_DIR
+from gendexhand.store.paths import REFINE_RUN_SUMMARY, REJECTED_SCENE_FILE, SCENE_FILE, TASKS_DIR
 from gendexhand.store.rundir import RunDir
 
 
@@ -21,7 +21,9 @@ def rules_refiner(r: Round) -> list[str]:
 
 
 def refinable_tasks(run_dir: Path) -> list[str]:
-    return sorted(p.parent.name for p in (run_dir / TASKS_DIR).glob(f"*/{SCENE_FILE}"))
+    """Tasks with a scene, or with the scene stage 1 tried and found not buildable."""
+    return sorted({p.parent.name for name in (SCENE_FILE, REJECTED_SCENE_FILE)
+                   for p in (run_dir / TASKS_DIR).glob(f"*/{name}")})  # fmt: skip
 
 
 def refine_run(

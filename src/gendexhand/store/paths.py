@@ -66,6 +66,9 @@ PROPOSAL_FILE = "proposal.json"
 BUILD_FILE = "build.json"
 """Inside a task folder: whether its scene is buildable, and why not."""
 SHEET_FILE = "views.png"
+REJECTED_SCENE_FILE = "scene.rejected.yaml"
+"""Inside a task folder: the last scene stage 1 tried for a proposal it found not buildable;
+refinement starts from it, and writes ``scene.yaml`` only if it fixes it."""
 PROPOSALS_SUMMARY = "proposals.json"
 """At the run's root: every proposal of ``gendexhand propose`` and its verdict."""
 
@@ -121,6 +124,10 @@ class TaskPaths:
     @property
     def scene(self) -> str:
         return f"{self.root}/{SCENE_FILE}"
+
+    @property
+    def rejected_scene(self) -> str:
+        return f"{self.root}/{REJECTED_SCENE_FILE}"
 
     @property
     def skills(self) -> str:
