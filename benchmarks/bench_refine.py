@@ -13,7 +13,9 @@ Run: ``.venv/bin/python benchmarks/bench_refine.py [--out runs/bench_refine] [--
   rejected ones from ``scene.rejected.yaml``): what the verifier finds, what gets fixed, the cost.
 - ``ablation``: ``--ablation`` stage-1 scenes, each with one seeded fault: invalid without
   refinement (the verifier fails) and with it (not accepted). Tasks solved waits for plans of
-  generated tasks.
+  generated tasks. With ``--vlm PROVIDER`` the same scenes are also refined by a multimodal model
+  (``--skip seeded all --vlm openai:gpt-4o`` runs that study alone; the key comes from the
+  environment, the exchanges are kept in each cell's ``llm/``).
 
 Every cell's result is a JSON file under ``OUT/cells/``; a rerun skips the cells it finds, so an
 interrupted run resumes. Prints Markdown for benchmarks/RESULTS.md.
@@ -42,7 +44,7 @@ from gendexhand.errors import ConfigError  # noqa: E402
 from gendexhand.propose.schema import TaskProposal  # noqa: E402
 from gendexhand.refine.faults import EXPECTED, KINDS, Seeded, applicable, inject_many  # noqa: E402
 from gendexhand.stages.propose import propose_tasks  # noqa: E402
-from gendexhand.stages.refine import refinable_tasks, refine_run  # noqa: E402
+from gendexhand.stages.refine import refinable_tasks, refine_run, rules_refiner  # noqa: E402
 from gendexhand.store.paths import (  # noqa: E402
     PROPOSAL_FILE,
     PROPOSALS_SUMMARY,
@@ -77,16 +79,29 @@ def _by_family(bases: list[tuple[SceneConfig, TaskProposal]], seed: int) -> list
     return out
 
 
-def _cell(args: tuple[str, dict[str, Any], dict[str, Any], Path]) -> dict[str, Any]:
+def _refiner(vlm: str, run: Path) -> Any:
+    """The rules refiner, or a multimodal model recording its exchanges in ``run``."""
+    if vlm == "rules":
+        return rules_refiner
+    from gendexhand.cli.llm_cmd import client_from_args
+    from gendexhand.refine.vlm import ModelRefiner
+
+    opts = argparse.Namespace(llm="rules", vlm=vlm, max_calls=None, max_tokens=None, max_usd=None,
+                              prices=None, llm_timeout=120.0, dry_run=False)  # fmt: skip
+    return ModelRefiner(client_from_args(opts, run, "vlm"))
+
+
+def _cell(args: tuple[Any, ...]) -> dict[str, Any]:
     """Refine one (broken) scene in its own run folder; the outcome and what round 0 found."""
-    name, config, proposal, out = args
+    name, config, proposal, out, *rest = args
+    vlm = rest[0] if rest else "rules"
     shutil.rmtree(out, ignore_errors=True)
     task = out / TASKS_DIR / proposal["id"]
     task.mkdir(parents=True)
     (task / PROPOSAL_FILE).write_text(json.dumps(proposal))
     (task / "scene.yaml").write_text(yaml.safe_dump(config))
     t0 = time.perf_counter()
-    [o] = refine_run(out, rounds=ROUNDS)
+    [o] = refine_run(out, _refiner(vlm, out), rounds=ROUNDS)
     took = time.perf_counter() - t0
     first = out / TaskPaths(proposal["id"]).refine_round(0) / VERIFIER_FILE
     findings = json.loads(first.read_text())["findings"] if first.is_file() else []
@@ -96,10 +111,11 @@ def _cell(args: tuple[str, dict[str, Any], dict[str, Any], Path]) -> dict[str, A
 
 
 def _run_cells(cells: dict[str, tuple[SceneConfig, TaskProposal, Path]], store: Path,
-               workers: int) -> dict[str, dict[str, Any]]:  # fmt: skip
+               workers: int, vlm: str = "rules") -> dict[str, dict[str, Any]]:  # fmt: skip
     store.mkdir(parents=True, exist_ok=True)
-    todo = [(n, c.model_dump(mode="json", exclude_defaults=True), p.model_dump(mode="json"), o)
-            for n, (c, p, o) in cells.items() if not (store / f"{n}.json").is_file()]  # fmt: skip
+    todo = [(n, c.model_dump(mode="json", exclude_defaults=True), p.model_dump(mode="json"), o,
+             vlm) for n, (c, p, o) in cells.items()
+            if not (store / f"{n}.json").is_file()]  # fmt: skip
     print(f"<!-- {len(cells) - len(todo)} cells done before, {len(todo)} to run -->", flush=True)
     with mp.get_context("spawn").Pool(workers) as pool:
         for r in pool.imap_unordered(_cell, todo):
@@ -208,7 +224,7 @@ def all_tasks(stage1: Path, out: Path, workers: int) -> None:
     print("", *(f"- not accepted ×{k}: {w}" for w, k in why.most_common()), sep="\n")
 
 
-def ablation(stage1: Path, out: Path, n: int, workers: int) -> None:
+def ablation(stage1: Path, out: Path, n: int, workers: int, vlm: str = "rules") -> None:
     bases = _bases(stage1)
     rng = random.Random(2)
     cells: dict[str, tuple[SceneConfig, TaskProposal, Path]] = {}
@@ -225,11 +241,18 @@ def ablation(stage1: Path, out: Path, n: int, workers: int) -> None:
     results = _run_cells(cells, out / "cells" / "ablation", workers)
     invalid = sum(bool(r["errors"]) for r in results.values())
     after = sum(r["status"] != "accepted" for r in results.values())
+    model = ""
+    if vlm != "rules":  # the same scenes, refined by the model (its exchanges in each cell)
+        tag = "".join(ch if ch.isalnum() else "_" for ch in vlm.split(",")[0])
+        moved = {k: (c, p, out / f"ablation-{tag}" / k) for k, (c, p, _) in cells.items()}
+        by_model = _run_cells(moved, out / "cells" / f"ablation-{tag}", workers, vlm)
+        left = sum(r["status"] != "accepted" for r in by_model.values())
+        model = f"\n| with {vlm.split(',')[0]} | {left} / {len(by_model)} | (same) |"
     total, later = len(results), "pending plans for generated tasks (issue 16)"
     print(f"\nAblation, {total} stage-1 scenes each with one seeded fault "
           f"({dict(Counter(kinds.values()))}):\n\n| | invalid scenes | tasks solved |\n"
           f"|---|---|---|\n| without refinement | {invalid} / {total} | {later} |\n"
-          f"| with the rules refiner | {after} / {total} | {later} |")  # fmt: skip
+          f"| with the rules refiner | {after} / {total} | {later} |{model}")  # fmt: skip
 
 
 def main() -> None:
@@ -241,6 +264,10 @@ def main() -> None:
     p.add_argument("--ablation", type=int, default=50)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--skip", nargs="*", default=[], choices=["seeded", "all", "ablation"])
+    p.add_argument("--vlm", default="rules", metavar="PROVIDER",
+                   help="also refine the ablation's scenes with this multimodal model, e.g. "
+                   "openai:gpt-4o or anthropic:claude-sonnet-4-5 (key from the "
+                   "environment)")  # fmt: skip
     a = p.parse_args()
     stage1 = a.out / "stage1"
     if not (stage1 / PROPOSALS_SUMMARY).is_file():
@@ -252,7 +279,7 @@ def main() -> None:
     if "all" not in a.skip:
         all_tasks(stage1, a.out, a.workers)
     if "ablation" not in a.skip:
-        ablation(stage1, a.out, a.ablation, a.workers)
+        ablation(stage1, a.out, a.ablation, a.workers, a.vlm)
 
 
 if __name__ == "__main__":

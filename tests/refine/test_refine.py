@@ -151,3 +151,18 @@ def test_unreadable_files_are_recorded_and_the_run_goes_on(tmp_path: Path) -> No
     assert "bad_proposal/proposal.json: invalid TaskProposal" in outs["bad_proposal"].reason
     summary = json.loads((tmp_path / REFINE_RUN_SUMMARY).read_text())
     assert len(summary["tasks"]) == 3
+
+
+def test_the_refine_prompt_is_filled_from_the_code_and_its_example_is_valid() -> None:
+    from gendexhand.llm.client import parse_answer
+    from gendexhand.llm.prompts import load_template, templates
+    from gendexhand.refine.directives import parse_directives
+    from gendexhand.refine.vlm import ANSWERS
+
+    assert templates("gendexhand.refine") == [("refine", 1)]
+    t = load_template("refine", 1, "gendexhand.refine")
+    assert t.fields() >= {"schema", "grammar", "targets", "report", "history", "success"}
+    roles = {o["name"]: o["role"] for o in PROPOSAL["objects"]}
+    for example in t.examples():
+        answer = parse_answer(example, ANSWERS[t.id], t.id)
+        assert parse_directives(answer.text(), _config({}), roles)

@@ -56,6 +56,8 @@ class Round:
     roles: Mapping[str, str]
     history: tuple[tuple[str, ...], ...]
     """The directives of the earlier rounds, in order."""
+    proposal: TaskProposal | None = None
+    """The task as stage 1 proposed it (its description and success), when there is one."""
 
 
 Refiner = Callable[[Round], list[str]]
@@ -156,7 +158,11 @@ def refine_task(
         if report.passed:
             passing.append((k, config))
         try:
-            lines = refiner(Round(k, config, report, sheet, roles, tuple(history)))
+            lines = refiner(Round(k, config, report, sheet, roles, tuple(history), proposal))
+            if not any(line.strip() for line in lines):
+                out.reason = f"round {k}: the refiner has no fix for: " + "; ".join(out.remaining)
+                run.write_text(f"{where}/{DIRECTIVES_FILE}", "# no fix\n")
+                break
             directives = parse_directives("\n".join(lines), config, roles)
         except ConfigError as exc:
             run.write_text(f"{where}/{DIRECTIVES_FILE}", f"# no usable answer: {exc}\n")
@@ -170,9 +176,6 @@ def refine_task(
                 break
             out.reason = f"round {k}: ACCEPT vetoed by {len(report.errors)} verifier errors"
             continue  # the model hears of the veto through the next round's report
-        if not directives:
-            out.reason = f"round {k}: the refiner has no fix for: " + "; ".join(out.remaining)
-            break
         try:
             config = apply_directives(config, directives)
         except (ConfigError, GenDexHandError) as exc:

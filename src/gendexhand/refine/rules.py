@@ -31,11 +31,15 @@ HOME = (0.05, 0.0)
 MARGIN = 0.03
 """Metres added to every move beyond the measured overlap or distance."""
 SWING_STEP = 0.12
-"""Metres a blocker moves sideways out of a joint's swing per round."""
+"""Metres a blocker moves sideways out of a joint's swing per round (at least)."""
+SWING_MARGIN = 0.06
+"""Metres a blocker keeps from the side of the articulated object (doors and handles stand out)."""
 UNREACHABLE_STEP = 0.08
 """Metres an object without a reachable grasp moves towards :data:`HOME` per round."""
 SOLVED_STEP = 0.25
 """Metres a target moves away when the task already holds."""
+UNSOLVED_OPENING = 0.8
+"""Fraction of its range a closed joint is opened to when a closing task already holds."""
 
 
 def _obj(config: SceneConfig, name: str) -> ObjectConfig | None:
@@ -66,18 +70,57 @@ def _toward(name: str, here: np.ndarray, there: tuple[float, float], dist: float
             if abs(v) >= 1e-4]  # fmt: skip
 
 
+def _half(o: ObjectConfig) -> np.ndarray:
+    """Half the object's footprint (x, y), turned with its yaw to the nearest quarter."""
+    size = np.asarray(get_asset(o.asset).size[:2], dtype=float) * o.scale / 2
+    quarter = round(o.euler_deg[2] / 90.0) % 2
+    return size[::-1] if quarter else size
+
+
+def _exit(here: np.ndarray, away: np.ndarray, a: ObjectConfig, b: ObjectConfig,
+          centre: np.ndarray) -> float:  # fmt: skip
+    """How far ``a`` must go along the unit vector ``away`` for the footprints to part."""
+    reach = _half(a) + _half(b)
+    out = np.inf
+    for i in (0, 1):
+        if abs(away[i]) > 1e-6:
+            out = min(out, (reach[i] - (here[i] - centre[i]) * np.sign(away[i])) / abs(away[i]))
+    return max(0.0, float(out))
+
+
+def _on_table(config: SceneConfig, o: ObjectConfig, xy: np.ndarray) -> bool:
+    room = np.asarray(config.table.size) / 2 - _half(o) - 0.02
+    return bool(np.all(np.abs(xy - np.asarray(config.table.pos)) <= room))
+
+
 def _apart(config: SceneConfig, name: str, other: str, dist: float) -> list[str]:
-    """Move ``name`` horizontally away from ``other`` by ``dist``."""
+    """Move ``name`` horizontally away from ``other`` by ``dist``, or farther when one stands
+    inside the other's footprint (a ball inside a cabinet)."""
     a, b = _obj(config, name), _obj(config, other)
     if a is None:
         return []
     if other == "table":
         return [f"MOVE {name} z {dist:.4f}"]
     here = _centre(config, a)
-    away = here[:2] - (_centre(config, b)[:2] if b is not None else np.asarray(HOME))
+    there = _centre(config, b)[:2] if b is not None else np.asarray(HOME)
+    away = here[:2] - there
     if float(np.linalg.norm(away)) < 1e-6:  # on top of each other: to the side nearer home
         away = np.array([0.0, 1.0 if here[1] <= HOME[1] else -1.0])
-    away = away / np.linalg.norm(away) * dist
+    ways = [away / np.linalg.norm(away)]
+    if b is not None:  # or straight out of a side of the other's footprint
+        ways += [np.array(v) for v in ((1.0, 0.0), (-1.0, 0.0), (0.0, 1.0), (0.0, -1.0))]
+    best: tuple[float, np.ndarray] | None = None
+    for way in ways:
+        t = max(dist, _exit(here[:2], way, a, b, there) + MARGIN) if b is not None else dist
+        end = here[:2] + way * t
+        if not _on_table(config, a, end) and best is not None:
+            continue
+        cost = t + 0.5 * float(np.linalg.norm(end - np.asarray(HOME)))
+        cost += 0.0 if _on_table(config, a, end) else 10.0
+        if best is None or cost < best[0]:
+            best = (cost, way * t)
+    assert best is not None
+    away = best[1]
     return [f"MOVE {name} {axis} {v:.4f}" for axis, v in zip("xy", away, strict=True)
             if abs(v) >= 1e-4]  # fmt: skip
 
@@ -123,9 +166,12 @@ def _fix(f: Finding, config: SceneConfig) -> list[str]:
         b = _obj(config, blocker)
         if b is None:
             return []
+        # to the side, past the articulated object's width: drawers and doors swing within it
         side = 1.0 if b.pos[1] >= o.pos[1] else -1.0
-        return [f"MOVE {blocker} y {side * SWING_STEP:.4f}"]
-    if f.check is Check.UNREACHABLE and movable:
+        clear = o.pos[1] + side * (_half(o)[1] + _half(b)[1] + SWING_MARGIN) - b.pos[1]
+        step = clear if abs(clear) >= SWING_STEP / 4 else side * SWING_STEP
+        return [f"MOVE {blocker} y {step:.4f}"]
+    if f.check is Check.UNREACHABLE:  # furniture too: it may stand too far away
         return _toward(name, here, HOME, UNREACHABLE_STEP)
     if f.check is Check.ALREADY_SOLVED:
         return _unsolve(name, o, config)
@@ -134,11 +180,12 @@ def _fix(f: Finding, config: SceneConfig) -> list[str]:
 
 def _unsolve(name: str, o: ObjectConfig, config: SceneConfig) -> list[str]:
     asset = get_asset(o.asset)
-    if asset.joints:  # set the joint to the end it is farthest from
+    if asset.joints:  # open: closed; closed: 0.8 open (where stage 1 starts such tasks)
         j = asset.joints[0]
         closed, opened = j.scaled(j.closed, o.scale), j.scaled(j.opened, o.scale)
         now = o.joints.get(j.name, closed)
-        value = closed if abs(now - opened) < abs(now - closed) else opened
+        shut = abs(now - closed) <= abs(now - opened)
+        value = closed + UNSOLVED_OPENING * (opened - closed) if shut else closed
         return [f"SET_JOINT {name} {j.name} {value:.4f}"]
     side = -1.0 if o.pos[1] >= 0 else 1.0
     return [f"MOVE {name} y {side * SOLVED_STEP:.4f}"]
@@ -162,8 +209,8 @@ def rules_directives(
             continue
         if f.object in done:
             continue
-        fix = _fix(f, config)
+        fix = [d for d in _fix(f, config) if d.split()[1] not in done]
         if fix:
             out += fix
-            done.add(f.object)
+            done.update({f.object} | {d.split()[1] for d in fix})
     return out

@@ -27,10 +27,14 @@ class ModelRefiner:
         self.template = load_template(TEMPLATE, VERSION, "gendexhand.refine")
 
     def __call__(self, r: Round) -> list[str]:
+        p = r.proposal
         values = {
             "grammar": GRAMMAR,
-            "task": self.task or r.config.task.description or r.config.task.name,
-            "success": self.success or "(not given)",
+            "task": self.task
+            or (p.description if p else "")
+            or r.config.task.description
+            or r.config.task.name,
+            "success": self.success or (f"{p.success_words}: {p.success}" if p else "(not given)"),
             "targets": describe_targets(r.config, r.roles),
             "round": str(r.k),
             "report": "\n".join(r.report.lines()) or "no findings: the verifier passes",
