@@ -16,7 +16,7 @@ LAYERS = [
     {"sim", "llm"},
     {"predicates", "sandbox", "motion"},
     {"plan", "propose"},
-    {"learn", "dataset", "refine"},
+    {"learn", "dataset", "refine", "decompose"},
     {"stages"},
     {"cli", "examples"},
 ]

@@ -180,12 +180,14 @@ def _add_dataset_parsers(verbs: Verbs) -> None:
 
 
 def _add_propose_parser(verbs: Verbs) -> None:
+    from gendexhand.cli.plan_cmd import add_plan_parser
     from gendexhand.cli.propose_cmd import add_diversity_parser, add_propose_parser
     from gendexhand.cli.refine_cmd import add_refine_parser
 
     add_propose_parser(verbs)
     add_diversity_parser(verbs)
     add_refine_parser(verbs)
+    add_plan_parser(verbs)
 
 
 def _add_cassette_parser(verbs: Verbs) -> None:

@@ -109,6 +109,17 @@ def _write_bytes(run: RunDir, rel: str, data: bytes) -> None:
         tmp.write_bytes(data)
 
 
+def _read_task(run: RunDir, paths: TaskPaths) -> tuple[SceneConfig, TaskProposal | None]:
+    """The task's scene (stage 1's rejected one if it has no other) and its proposal."""
+    source = paths.scene if run.path(paths.scene).is_file() else paths.rejected_scene
+    config = parse_model(SceneConfig, read_yaml(run.path(source)), source)
+    proposal_path = f"{paths.root}/{PROPOSAL_FILE}"
+    proposal = None
+    if run.path(proposal_path).is_file():  # JSON is YAML
+        proposal = parse_model(TaskProposal, read_yaml(run.path(proposal_path)), proposal_path)
+    return config, proposal
+
+
 def refine_task(
     run: RunDir,
     task: str,
@@ -119,14 +130,9 @@ def refine_task(
 ) -> Outcome:
     """Refine ``tasks/<task>/scene.yaml`` with ``refiner``; see the module docstring."""
     paths = TaskPaths(task)
-    source = paths.scene if run.path(paths.scene).is_file() else paths.rejected_scene
     out = Outcome(task)
-    proposal_path = f"{paths.root}/{PROPOSAL_FILE}"
     try:
-        config = parse_model(SceneConfig, read_yaml(run.path(source)), source)
-        proposal = None
-        if run.path(proposal_path).is_file():  # JSON is YAML
-            proposal = parse_model(TaskProposal, read_yaml(run.path(proposal_path)), proposal_path)
+        config, proposal = _read_task(run, paths)
     except ConfigError as exc:
         out.reason = "not readable: " + "; ".join(s.strip() for s in str(exc).splitlines())
         run.write_json(f"{paths.root}/{REFINE_SUMMARY}", vars(out))
@@ -187,6 +193,12 @@ def refine_task(
             break
     else:
         out.reason = out.reason or f"not accepted within {rounds} rounds"
+    return _finish(run, paths, out, config, passing, sheets)
+
+
+def _finish(run: RunDir, paths: TaskPaths, out: Outcome, config: SceneConfig,
+            passing: list[tuple[int, SceneConfig]], sheets: list[bytes]) -> Outcome:  # fmt: skip
+    """Keep the last passing round after oscillation; write the scene, the sheets, the outcome."""
     if out.status != "accepted" and passing and "oscillation" in out.reason:
         k, config = passing[-1]
         out.status, out.final_round = "accepted", k

@@ -81,6 +81,8 @@ REFINE_SUMMARY = "refine.json"
 BEFORE_AFTER = "before_after.png"
 REFINE_RUN_SUMMARY = "refinement.json"
 """At the run's root: every task's refinement outcome."""
+PLANS_SUMMARY = "plans.json"
+"""At the run's root: every task's plan, or why it has none."""
 
 LLM_DIR = "llm"
 LLM_EXCHANGES = "llm/exchanges.jsonl"

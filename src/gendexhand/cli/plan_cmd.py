@@ -1,0 +1,40 @@
+"""``gendexhand plan``: stage 3 — a plan (subtask chain) for each task of a run."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_plan_parser(verbs: argparse._SubParsersAction) -> None:
+    pl = verbs.add_parser(
+        "plan", help="write a plan for each task of a run (stage 3)",
+        description="For each task of RUN_DIR with a scene (or each --task), write "
+        "tasks/<id>/plan.yaml: the rules planner's subtask chain for the task's family "
+        "(planned arm motion to reach, approach, lift, carry, pull a joint and back off; "
+        "scripted closing and opening of the hand), each subtask checked by a success "
+        "predicate on the task's objects, the last one the task's success. Tasks refinement "
+        "rejected, and families without a rules plan, are recorded in RUN_DIR/plans.json "
+        "with the reason. Run a plan with: gendexhand execute RUN_DIR/tasks/<id>/plan.yaml "
+        "--run RUN_DIR.",
+    )  # fmt: skip
+    pl.add_argument("run", type=Path)
+    pl.add_argument("--task", action="append", default=None, metavar="ID",
+                    help="plan only this task (repeatable)")  # fmt: skip
+    pl.set_defaults(func=_plan)
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from gendexhand.errors import ConfigError, unknown_name_message
+    from gendexhand.stages.plan import plan_run, plannable_tasks
+
+    have = plannable_tasks(args.run)
+    if not have:
+        raise ConfigError(f"{args.run}: no task has a scene.yaml (run gendexhand propose)")
+    for t in args.task or []:
+        if t not in have:
+            raise ConfigError(f"--task: {unknown_name_message('task', t, have)}")
+    out = plan_run(args.run, tasks=args.task, progress=print)
+    ok = sum(p.planned for p in out)
+    print(f"{ok} of {len(out)} tasks planned; outcomes in {args.run}/plans.json")
+    return 0

@@ -1,0 +1,1 @@
+"""Stage 3: decompose each task into a plan (subtasks, controllers, success predicates)."""

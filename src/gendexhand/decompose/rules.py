@@ -1,0 +1,191 @@
+"""The rules planner's plans: a subtask chain for each task family of stage 1.
+
+Planned motion moves the arm (reach a grasp pose, approach, lift, carry, pull a joint, back
+off); scripted actions close and open the hand. Every subtask's success names the task's own
+objects, and the last one is the task's success, so a chain that runs to its end has done the
+task. :func:`rules_plan` raises :class:`~gendexhand.errors.ConfigError` for a family it has no
+plan for, with the families it has.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from gendexhand.assets.catalog import get_asset
+from gendexhand.config.loading import parse_model
+from gendexhand.config.scene import ObjectConfig, SceneConfig
+from gendexhand.errors import ConfigError
+from gendexhand.plan.schema import PlanConfig
+from gendexhand.propose.schema import TaskProposal
+from gendexhand.store.paths import SCENE_FILE
+
+SPEED = 0.3
+"""Fraction of the joint speed limit for every planned motion."""
+NOISE_XY = 0.02
+"""± metres of start-position noise for every free object (furniture stays put)."""
+CARRY = 0.12
+"""Metres the palm lifts a grasped object before carrying it."""
+OPEN_FRACTION = 0.8
+"""How far a pull opens a joint (the families' success asks for at least half)."""
+_LIFTED = re.compile(r"lifted\(\s*\w+\s*,\s*([0-9.]+)\s*\)")
+_JOINT = re.compile(r"joint_fraction\(\s*(\w+)\s*,\s*(\w+)\s*\)")
+
+Step = dict[str, Any]
+
+
+def _motion(name: str, success: str, **spec: Any) -> Step:
+    if spec["primitive"] != "pre_grasp":  # a grasp pose is reached at the default speed
+        spec = {"speed": SPEED, **spec}
+    return {"name": name, "kind": "motion", "success": success, "motion": spec}
+
+
+def _scripted(name: str, action: str, steps: int, success: str) -> Step:
+    return {"name": name, "kind": "scripted", "success": success,
+            "scripted": {"action": action, "steps": steps}}  # fmt: skip
+
+
+def _role(p: TaskProposal, *roles: str) -> str:
+    for o in p.objects:
+        if o.role in roles:
+            return o.name
+    raise ConfigError(f"{p.id}: the {p.family} plan needs an object with role "
+                      f"{' or '.join(roles)}; the proposal has "
+                      f"{', '.join(f'{o.name} ({o.role})' for o in p.objects)}")  # fmt: skip
+
+
+def _grasp(t: str, prefix: str = "") -> list[Step]:
+    return [
+        _motion(f"{prefix}reach", f"not lifted({t}, 0.01)", primitive="pre_grasp", object=t),
+        _motion(f"{prefix}approach", f"near(palm, {t}, 0.12)", primitive="approach"),
+        _scripted(f"{prefix}close", "close", 20, f"grasped({t})"),
+    ]
+
+
+def _carry_to(t: str, holder: str, part: str, height: float, success: str) -> list[Step]:
+    site = f"'{holder}/{part}'"
+    return [
+        _motion("lift", f"grasped({t}) and lifted({t}, 0.06)", primitive="lift", height=CARRY),
+        _motion(
+            "transport",
+            f"grasped({t}) and near({t}, {site}, 0.15)",
+            primitive="transport_to",
+            object=holder,
+            part=part,
+            height=height,
+        ),
+        _scripted("release", "open", 15, f"not grasped({t})"),
+        _scripted("settle", "hold", 25, success),
+    ]
+
+
+def _half_height(config: SceneConfig, name: str) -> float:
+    o = _obj(config, name)
+    return get_asset(o.asset).size[2] * o.scale / 2
+
+
+def _obj(config: SceneConfig, name: str) -> ObjectConfig:
+    for o in config.objects:
+        if o.instance == name:
+            return o
+    raise ConfigError(f"the scene has no object {name!r}; it has "
+                      f"{', '.join(o.instance for o in config.objects)}")  # fmt: skip
+
+
+def _pick(p: TaskProposal, c: SceneConfig) -> list[Step]:
+    t = _role(p, "target")
+    found = _LIFTED.search(p.success)
+    h = float(found.group(1)) if found else 0.1
+    return [*_grasp(t), _motion("lift", p.success, primitive="lift", height=h + 0.05)]
+
+
+def _place(p: TaskProposal, c: SceneConfig) -> list[Step]:
+    t, holder = _role(p, "target"), _role(p, "container", "support")
+    inside = next(o.role for o in p.objects if o.name == holder) == "container"
+    part = "interior" if inside else "body"
+    height = 0.06 if inside else _half_height(c, t) + 0.03
+    return [*_grasp(t), *_carry_to(t, holder, part, height, p.success)]
+
+
+def _task_joint(p: TaskProposal, c: SceneConfig) -> tuple[str, str]:
+    found = _JOINT.search(p.success)
+    if found:
+        return found.group(1), found.group(2)
+    a = _role(p, "articulated")
+    joints = get_asset(_obj(c, a).asset).joints
+    if not joints:
+        raise ConfigError(f"{p.id}: {a} has no joint to open")
+    return a, joints[0].name
+
+
+def _handle_grasp(asset: str, joint: str) -> str | None:
+    """The grasp frame of the handle that moves ``joint`` (an asset with several doors names
+    its joints and handles by side), or None for any of them."""
+    grasps = [g.name for g in get_asset(asset).grasps]
+    side = joint.split("_", 1)[0]
+    mine = [g for g in grasps if g.startswith(f"{side}_")]
+    return mine[0] if len(mine) == 1 else None
+
+
+def _articulate(p: TaskProposal, c: SceneConfig, fraction: float, prefix: str = "",
+                done: str | None = None) -> list[Step]:  # fmt: skip
+    a, j = _task_joint(p, c)
+    asset = _obj(c, a).asset
+    grasp = _handle_grasp(asset, j)
+    handle = next((q.name for q in get_asset(asset).parts if q.kind == "handle"
+                   and (grasp is None or grasp.startswith(q.name))), None)  # fmt: skip
+    goal = done or p.success
+    reach: Step = _motion(f"{prefix}reach", f"not grasped({a})", primitive="pre_grasp", object=a)
+    if grasp is not None:
+        reach["motion"]["grasp"] = grasp
+    near = f"near(palm, '{a}/{handle}', 0.1)" if handle else f"near(palm, {a}, 0.3)"
+    return [
+        reach,
+        _motion(f"{prefix}approach", near, primitive="approach"),
+        _scripted(f"{prefix}close", "close", 20, f"grasped({a})"),
+        _motion(f"{prefix}pull", goal, primitive="pull", object=a, joint=j, fraction=fraction),
+        _scripted(f"{prefix}release", "open", 15, goal),
+        _motion(f"{prefix}retreat", goal, primitive="retreat", distance=0.08),
+    ]
+
+
+def _open(p: TaskProposal, c: SceneConfig) -> list[Step]:
+    return _articulate(p, c, OPEN_FRACTION)
+
+
+def _close(p: TaskProposal, c: SceneConfig) -> list[Step]:
+    return _articulate(p, c, 0.0)
+
+
+def _open_and_place(p: TaskProposal, c: SceneConfig) -> list[Step]:
+    a, j = _task_joint(p, c)
+    t = _role(p, "target")
+    opened = f"joint_fraction({a}, {j}) >= 0.5"
+    first = _articulate(p, c, OPEN_FRACTION, prefix="open_", done=opened)
+    return [*first, *_grasp(t), *_carry_to(t, a, "interior", 0.05, p.success)]
+
+
+PLANS: dict[str, Callable[[TaskProposal, SceneConfig], list[Step]]] = {
+    "pick_lift": _pick, "place_in": _place, "place_on": _place, "stack": _place,
+    "open_hinge": _open, "open_slide": _open, "close_hinge": _close, "close_slide": _close,
+    "open_and_place": _open_and_place,
+}  # fmt: skip
+"""Family → its chain. Families without one (rotate_in_hand, tip_out, push_to_region) need a
+learned subtask or a primitive the planner lacks; :func:`rules_plan` says so."""
+
+
+def _noise(c: SceneConfig) -> dict[str, Any]:
+    return {o.instance: {"xy": [NOISE_XY, NOISE_XY]} for o in c.objects
+            if not (o.is_fixed or get_asset(o.asset).articulated)}  # fmt: skip
+
+
+def rules_plan(proposal: TaskProposal, config: SceneConfig, scene: str = SCENE_FILE) -> PlanConfig:
+    """The plan of ``proposal`` on ``config`` (whose file is ``scene``, beside the plan)."""
+    make = PLANS.get(proposal.family or "")
+    if make is None:
+        raise ConfigError(f"{proposal.id}: the rules planner has no plan for family "
+                          f"{proposal.family!r}; it plans {', '.join(PLANS)}")  # fmt: skip
+    data = {"task": proposal.id, "description": proposal.description, "scene": scene,
+            "randomize": _noise(config), "subtasks": make(proposal, config)}  # fmt: skip
+    return parse_model(PlanConfig, data, f"{proposal.id}: the rules plan")
