@@ -16,6 +16,8 @@ Run: ``.venv/bin/python benchmarks/bench_refine.py [--out runs/bench_refine] [--
   generated tasks. With ``--vlm PROVIDER`` the same scenes are also refined by a multimodal model
   (``--skip seeded all --vlm openai:gpt-4o`` runs that study alone; the key comes from the
   environment, the exchanges are kept in each cell's ``llm/``).
+- ``cost``: the verifier alone on 20 stage-1 scenes, one after another, with and without the
+  visibility renders.
 
 Every cell's result is a JSON file under ``OUT/cells/``; a rerun skips the cells it finds, so an
 interrupted run resumes. Prints Markdown for benchmarks/RESULTS.md.
@@ -255,6 +257,27 @@ def ablation(stage1: Path, out: Path, n: int, workers: int, vlm: str = "rules") 
           f"| with the rules refiner | {after} / {total} | {later} |{model}")  # fmt: skip
 
 
+def cost(stage1: Path, n: int = 20) -> None:
+    """The verifier alone, serially, on ``n`` stage-1 scenes (families in turn)."""
+    from statistics import median
+
+    from gendexhand.refine.verify import verify
+
+    bases = _bases(stage1)
+    rows: dict[str, list[float]] = {"with visibility": [], "without": []}
+    for i in _by_family(bases, seed=3)[:n]:
+        for label, vis in (("with visibility", True), ("without", False)):
+            t0 = time.perf_counter()
+            verify(*bases[i], visibility=vis)
+            rows[label].append(time.perf_counter() - t0)
+    print(f"\nVerifier cost, {n} stage-1 scenes one after another:\n\n"
+          "| checks | median s | p95 s | max s |\n|---|---|---|---|")  # fmt: skip
+    for label, ts in rows.items():
+        ts.sort()
+        print(f"| {label} | {median(ts):.2f} | {ts[int(0.95 * (len(ts) - 1))]:.2f} "
+              f"| {ts[-1]:.2f} |")  # fmt: skip
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--out", type=Path, default=Path("runs/bench_refine"))
@@ -263,7 +286,8 @@ def main() -> None:
     p.add_argument("--multi", type=int, default=10, help="configs with several faults")
     p.add_argument("--ablation", type=int, default=50)
     p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--skip", nargs="*", default=[], choices=["seeded", "all", "ablation"])
+    p.add_argument("--skip", nargs="*", default=[],
+                   choices=["seeded", "all", "ablation", "cost"])  # fmt: skip
     p.add_argument("--vlm", default="rules", metavar="PROVIDER",
                    help="also refine the ablation's scenes with this multimodal model, e.g. "
                    "openai:gpt-4o or anthropic:claude-sonnet-4-5 (key from the "
@@ -280,6 +304,8 @@ def main() -> None:
         all_tasks(stage1, a.out, a.workers)
     if "ablation" not in a.skip:
         ablation(stage1, a.out, a.ablation, a.workers, a.vlm)
+    if "cost" not in a.skip:
+        cost(stage1)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ says which verifier check should find the fault (any of :data:`EXPECTED` of its 
 - ``floating``: an object lifted 15–40 cm into the air;
 - ``oversized``: an object scaled to 1.2–1.8 times its category's largest plausible size;
 - ``off_table``: an object moved 5–20 cm beyond a side edge of the table;
-- ``upside_down``: a free container turned over (120–180° about x or y);
+- ``upside_down``: a free container turned over (150–180° about x or y), resting on the table;
 - ``blocked_joint``: an object put where the moving part of a joint the task needs will pass;
 - ``unreachable``: the target moved to the far end of the table;
 - ``already_solved``: the scene set up so that the task's success holds at the start.
@@ -161,9 +161,15 @@ def _upside_down(c: SceneConfig, p: TaskProposal, rng: random.Random,
     pool = [n for n in _free(c, used)
             if any(q.kind == "interior" for q in get_asset(_obj(c, n).asset).parts)]  # fmt: skip
     name = _choose(rng, pool, _roles(p), prefer=("container",))
-    angle = rng.uniform(120.0, 180.0)
+    angle = rng.uniform(150.0, 180.0)
     euler = (angle, 0.0, 0.0) if rng.random() < 0.5 else (0.0, angle, 0.0)
-    return _replace(c, name, euler_deg=euler), p, name
+    turned = _replace(c, name, euler_deg=euler)
+    o = _obj(turned, name)
+    lifted = _replace(turned, name, pos=(o.pos[0], o.pos[1], c.table.height + 1.0))
+    scene = _built(lifted)  # rest it on the table as turned: its lowest point 2 mm above
+    lo, _ = collision_bounds(scene.model, scene.data, scene.objects[name].geoms)
+    z = c.table.height + 1.0 - (float(lo[2]) - c.table.height) + 0.002
+    return _replace(turned, name, pos=(o.pos[0], o.pos[1], round(z, 4))), p, name
 
 
 def _unreachable(c: SceneConfig, p: TaskProposal, rng: random.Random,
@@ -264,9 +270,12 @@ def _blocked_joint(c: SceneConfig, p: TaskProposal, rng: random.Random,
     asset = get_asset(b.asset)
     half = np.asarray(asset.size[:2]) * b.scale / 2
     top = c.table.height + asset.size[2] * b.scale
+    room = np.asarray(c.table.size) / 2 - half - 0.02
     for where, bottom in _sweep_points(scene, art, joint, start, end, rng):
         if top < bottom + 0.01:
             continue  # the part passes above it
+        if np.any(np.abs(where - np.asarray(c.table.pos)) > room):
+            continue  # the part swings out beyond the table
         if _outside(where, half, at_start) and _outside(where, half, static):
             return _replace(c, name, pos=(float(where[0]), float(where[1]))), p, name
     raise ConfigError(f"no room on the table in the way of {art}'s {joint}")
@@ -327,6 +336,8 @@ def inject_many(
     rng = random.Random(f"{seed}:{'+'.join(kinds)}:{proposal.id}")
     used: set[str] = set()
     names = []
+    # a solved task first: the other faults are then measured on the state it sets
+    kinds = sorted(kinds, key=lambda k: k != "already_solved")
     for kind in kinds:
         if kind not in INJECTORS:
             raise ConfigError(f"unknown fault {kind!r}; choose from {', '.join(KINDS)}")

@@ -35,7 +35,14 @@ SWING_STEP = 0.12
 SWING_MARGIN = 0.06
 """Metres a blocker keeps from the side of the articulated object (doors and handles stand out)."""
 UNREACHABLE_STEP = 0.08
-"""Metres an object without a reachable grasp moves towards :data:`HOME` per round."""
+"""Metres an object without a reachable grasp moves per round."""
+NEAR_HOME = 0.25
+"""Metres from :data:`HOME` within which an unreachable object moves away from its neighbour
+rather than towards the robot."""
+GAP = 0.01
+"""Metres kept between footprints when looking for a clear spot."""
+SPOT_STEP, SPOT_RINGS = 0.02, 15
+"""Clear spots are looked for on rings this far apart, out to this many rings."""
 SOLVED_STEP = 0.25
 """Metres a target moves away when the task already holds."""
 UNSOLVED_OPENING = 0.8
@@ -60,14 +67,58 @@ def _up(o: ObjectConfig) -> np.ndarray:
     return mat.reshape(3, 3)[:, 2]
 
 
-def _toward(name: str, here: np.ndarray, there: tuple[float, float], dist: float) -> list[str]:
+def _goto(name: str, here: np.ndarray, xy: np.ndarray) -> list[str]:
+    return [f"MOVE {name} {axis} {v:.4f}" for axis, v in zip("xy", xy - here[:2], strict=True)
+            if abs(v) >= 1e-4]  # fmt: skip
+
+
+def _clear(config: SceneConfig, name: str, xy: np.ndarray) -> bool:
+    """``name`` standing at ``xy`` is on the table and clear of every other footprint."""
+    o = _obj(config, name)
+    if o is None or not _on_table(config, o, xy):
+        return False
+    mine = _half(o)
+    return all(np.any(np.abs(xy - np.asarray(q.pos[:2])) >= mine + _half(q) + GAP)
+               for q in config.objects if q.instance != name)  # fmt: skip
+
+
+def _spot(config: SceneConfig, name: str, want: np.ndarray) -> np.ndarray:
+    """The clear point nearest ``want``: rings of :data:`SPOT_STEP` around it, the point
+    nearest :data:`HOME` of the first ring with one; ``want`` itself if none is clear."""
+    if _clear(config, name, want):
+        return want
+    home = np.asarray(HOME)
+    for ring in range(1, SPOT_RINGS + 1):
+        r = ring * SPOT_STEP
+        ring_pts = [want + r * np.array([math.cos(a), math.sin(a)])
+                    for a in np.linspace(0, 2 * math.pi, 16, endpoint=False)]  # fmt: skip
+        free = [p for p in ring_pts if _clear(config, name, p)]
+        if free:
+            return min(free, key=lambda p: (round(float(np.linalg.norm(p - home)), 6), *p))
+    return want
+
+
+def _toward(config: SceneConfig, name: str, here: np.ndarray, there: tuple[float, float],
+            dist: float) -> list[str]:  # fmt: skip
+    """Move ``name`` up to ``dist`` towards ``there``, to the nearest clear spot."""
     delta = np.asarray(there) - here[:2]
     norm = float(np.linalg.norm(delta))
-    if norm < 1e-6:
-        return []
-    step = delta / norm * min(dist, norm)
-    return [f"MOVE {name} {axis} {v:.4f}" for axis, v in zip("xy", step, strict=True)
-            if abs(v) >= 1e-4]  # fmt: skip
+    want = here[:2] + (delta / norm * min(dist, norm) if norm > 1e-6 else 0.0)
+    return _goto(name, here, _spot(config, name, want))
+
+
+def _unreachable(config: SceneConfig, name: str, here: np.ndarray) -> list[str]:
+    """Far from the robot's front: towards it. Near it: away from the nearest neighbour, whose
+    bulk is the likelier obstacle to the hand."""
+    home = np.asarray(HOME)
+    others = [q for q in config.objects if q.instance != name]
+    if float(np.linalg.norm(here[:2] - home)) > NEAR_HOME or not others:
+        return _toward(config, name, here, HOME, UNREACHABLE_STEP)
+    nearest = min(others, key=lambda q: float(np.linalg.norm(np.asarray(q.pos[:2]) - here[:2])))
+    away = here[:2] - np.asarray(nearest.pos[:2])
+    norm = float(np.linalg.norm(away))
+    away = away / norm if norm > 1e-6 else np.array([0.0, -1.0])
+    return _goto(name, here, _spot(config, name, here[:2] + away * UNREACHABLE_STEP))
 
 
 def _half(o: ObjectConfig) -> np.ndarray:
@@ -120,7 +171,10 @@ def _apart(config: SceneConfig, name: str, other: str, dist: float) -> list[str]
         if best is None or cost < best[0]:
             best = (cost, way * t)
     assert best is not None
-    away = best[1]
+    end = here[:2] + best[1]
+    if b is not None and other != "table":
+        end = _spot(config, name, end)
+    away = end - here[:2]
     return [f"MOVE {name} {axis} {v:.4f}" for axis, v in zip("xy", away, strict=True)
             if abs(v) >= 1e-4]  # fmt: skip
 
@@ -153,26 +207,33 @@ def _fix(f: Finding, config: SceneConfig) -> list[str]:
         return _apart(config, name, f.other, f.value + MARGIN)
     here = _centre(config, o)
     if f.check in (Check.OFF_TABLE, Check.OUTSIDE_WORKSPACE):
-        return _toward(name, here, HOME, f.value + MARGIN + 0.05)
+        return _toward(config, name, here, HOME, f.value + MARGIN + 0.05)
     if f.check in (Check.FELL, Check.SETTLE_MOTION, Check.SETTLE_ROTATION):
         if len(o.pos) == 3:  # placed in the air: put it down on the table
             rest = config.table.height + get_asset(o.asset).bottom * o.scale + 0.001
             return [f"MOVE {name} z {rest - o.pos[2]:.4f}"]
         if float(np.degrees(np.arccos(np.clip(_up(o)[2], -1, 1)))) > 1.0:
             return _upright(name, o)
-        return _toward(name, here, HOME, 0.05)
+        return _toward(config, name, here, HOME, 0.05)
     if f.check is Check.SWING_BLOCKED and f.other is not None:
         blocker = f.other.split(" ", 1)[0]
         b = _obj(config, blocker)
         if b is None:
             return []
-        # to the side, past the articulated object's width: drawers and doors swing within it
-        side = 1.0 if b.pos[1] >= o.pos[1] else -1.0
-        clear = o.pos[1] + side * (_half(o)[1] + _half(b)[1] + SWING_MARGIN) - b.pos[1]
-        step = clear if abs(clear) >= SWING_STEP / 4 else side * SWING_STEP
-        return [f"MOVE {blocker} y {step:.4f}"]
+        # to a side, past the articulated object's width (drawers and doors swing within it):
+        # the nearer side first, the other if that one is off the table
+        near = 1.0 if b.pos[1] >= o.pos[1] else -1.0
+        where = _centre(config, b)
+        for side in (near, -near):
+            y = o.pos[1] + side * (_half(o)[1] + _half(b)[1] + SWING_MARGIN)
+            want = np.array([where[0], y if abs(y - where[1]) >= SWING_STEP / 4
+                             else where[1] + side * SWING_STEP])  # fmt: skip
+            spot = _spot(config, blocker, want)
+            if _clear(config, blocker, spot):
+                return _goto(blocker, where, spot)
+        return _goto(blocker, where, np.array([where[0], where[1] + near * SWING_STEP]))
     if f.check is Check.UNREACHABLE:  # furniture too: it may stand too far away
-        return _toward(name, here, HOME, UNREACHABLE_STEP)
+        return _unreachable(config, name, here)
     if f.check is Check.ALREADY_SOLVED:
         return _unsolve(name, o, config)
     return []
