@@ -7,8 +7,9 @@ Run: ``.venv/bin/python benchmarks/bench_refine.py [--out runs/bench_refine] [--
   ``OUT/stage1`` (reused when it is there), the base scenes of the other parts.
 - ``seeded``: for every fault kind of :mod:`gendexhand.refine.faults`, ``--seeded`` broken copies
   of stage-1 scenes (families taken in turn), plus ``--multi`` scenes with two or three faults at
-  once. Per kind: detected (the verifier's first round has an expected check, on the object
-  broken), fixed (the rules refiner's scene is accepted within 5 rounds), rounds.
+  once (not ``already_solved``, which another fault on the same objects would undo). Per kind:
+  detected (the verifier's first round has an expected check, on the object broken), fixed (the
+  rules refiner's scene is accepted within 5 rounds), rounds.
 - ``all``: the rules refiner on every stage-1 task that has a scene (the buildable ones, and the
   rejected ones from ``scene.rejected.yaml``): what the verifier finds, what gets fixed, the cost.
 - ``ablation``: ``--ablation`` stage-1 scenes, each with one seeded fault: invalid without
@@ -156,7 +157,10 @@ def seeded(stage1: Path, out: Path, per_kind: int, multi: int, workers: int) -> 
     for i in order:
         if sum("+" in n for n in chosen) == multi:
             break
-        kinds = [s.kinds[0] for s in applicable(*bases[i], seed=0)]
+        # a solved task is left out: a second fault on its objects would undo it
+        kinds = [
+            s.kinds[0] for s in applicable(*bases[i], seed=0) if s.kinds[0] != "already_solved"
+        ]
         if len(kinds) < 2:
             continue
         pick = rng.sample(kinds, rng.choice([2, 3]) if len(kinds) > 2 else 2)

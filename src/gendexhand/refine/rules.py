@@ -11,6 +11,7 @@ holds (or its joint set back). With no error left it answers ``ACCEPT``.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 import mujoco
@@ -45,6 +46,9 @@ SPOT_STEP, SPOT_RINGS = 0.02, 15
 """Clear spots are looked for on rings this far apart, out to this many rings."""
 SOLVED_STEP = 0.25
 """Metres a target moves away when the task already holds."""
+IN_FLOOR = 0.012
+"""Metres above the table an object put back into a container rests (its floor)."""
+_NOT_INSIDE = re.compile(r"not inside\(\s*(\w+)\s*,\s*(\w+)\s*\)")
 UNSOLVED_OPENING = 0.8
 """Fraction of its range a closed joint is opened to when a closing task already holds."""
 
@@ -112,8 +116,9 @@ def _unreachable(config: SceneConfig, name: str, here: np.ndarray) -> list[str]:
     bulk is the likelier obstacle to the hand."""
     home = np.asarray(HOME)
     others = [q for q in config.objects if q.instance != name]
-    if float(np.linalg.norm(here[:2] - home)) > NEAR_HOME or not others:
-        return _toward(config, name, here, HOME, UNREACHABLE_STEP)
+    far = float(np.linalg.norm(here[:2] - home))
+    if far > NEAR_HOME or not others:  # most of the way in at once
+        return _toward(config, name, here, HOME, max(UNREACHABLE_STEP, far - 0.6 * NEAR_HOME))
     nearest = min(others, key=lambda q: float(np.linalg.norm(np.asarray(q.pos[:2]) - here[:2])))
     away = here[:2] - np.asarray(nearest.pos[:2])
     norm = float(np.linalg.norm(away))
@@ -189,7 +194,7 @@ def _upright(name: str, o: ObjectConfig) -> list[str]:
     return out + ([f"ROTATE {name} y {pitch:.3f}"] if abs(pitch) > 0.01 else [])
 
 
-def _fix(f: Finding, config: SceneConfig) -> list[str]:
+def _fix(f: Finding, config: SceneConfig, success: str = "") -> list[str]:
     o = _obj(config, f.object)
     if o is None:
         return []
@@ -198,7 +203,9 @@ def _fix(f: Finding, config: SceneConfig) -> list[str]:
         factor = f.threshold / f.value * (1.05 if f.value < f.threshold else 0.95)
         return [f"SCALE {name} {factor:.4f}"]
     if f.check is Check.NOT_UPRIGHT:
-        return _upright(name, o)
+        rest = config.table.height + get_asset(o.asset).bottom * o.scale + 0.001
+        down = [f"MOVE {name} z {rest - o.pos[2]:.4f}"] if len(o.pos) == 3 else []
+        return _upright(name, o) + down
     if f.check in (Check.INSIDE_ROBOT_BASE, Check.OVERLAPS_ROBOT):
         return [f"MOVE {name} x {f.value + 0.05:.4f}"] if f.unit else [f"MOVE {name} x 0.3"]
     if f.check is Check.PENETRATION and f.other is not None:
@@ -229,17 +236,30 @@ def _fix(f: Finding, config: SceneConfig) -> list[str]:
             want = np.array([where[0], y if abs(y - where[1]) >= SWING_STEP / 4
                              else where[1] + side * SWING_STEP])  # fmt: skip
             spot = _spot(config, blocker, want)
-            if _clear(config, blocker, spot):
+            past = abs(spot[1] - o.pos[1]) >= _half(o)[1] + _half(b)[1]
+            if past and _clear(config, blocker, spot):
                 return _goto(blocker, where, spot)
-        return _goto(blocker, where, np.array([where[0], where[1] + near * SWING_STEP]))
+        # neither side has room: in front of it, past a door as wide as the object
+        x = o.pos[0] - _half(o)[0] - 2 * _half(o)[1] - _half(b)[0] - MARGIN
+        return _goto(blocker, where, _spot(config, blocker, np.array([x, where[1]])))
     if f.check is Check.UNREACHABLE:  # furniture too: it may stand too far away
         return _unreachable(config, name, here)
     if f.check is Check.ALREADY_SOLVED:
-        return _unsolve(name, o, config)
+        return _unsolve(name, o, config, success)
     return []
 
 
-def _unsolve(name: str, o: ObjectConfig, config: SceneConfig) -> list[str]:
+def _unsolve(name: str, o: ObjectConfig, config: SceneConfig, success: str = "") -> list[str]:
+    out = _NOT_INSIDE.search(success)
+    holder = _obj(config, out.group(2)) if out else None
+    target = _obj(config, out.group(1)) if out else None
+    if holder is not None and target is not None:  # it must start inside: put it back in
+        here = _centre(config, target)
+        z = config.table.height + get_asset(target.asset).bottom * target.scale + IN_FLOOR
+        return [
+            *_goto(target.instance, here, np.asarray(holder.pos[:2], dtype=float)),
+            f"MOVE {target.instance} z {z - here[2]:.4f}",
+        ]
     asset = get_asset(o.asset)
     if asset.joints:  # open: closed; closed: 0.8 open (where stage 1 starts such tasks)
         j = asset.joints[0]
@@ -253,9 +273,10 @@ def _unsolve(name: str, o: ObjectConfig, config: SceneConfig) -> list[str]:
 
 
 def rules_directives(
-    report: VerifierReport, config: SceneConfig, roles: Mapping[str, str]
+    report: VerifierReport, config: SceneConfig, roles: Mapping[str, str], success: str = ""
 ) -> list[str]:
-    """The directives that fix ``report``'s errors (``["ACCEPT"]`` when there are none)."""
+    """The directives that fix ``report``'s errors (``["ACCEPT"]`` when there are none);
+    ``success`` is the task's success predicate, to undo a task that already holds."""
     errors = sorted(report.errors, key=lambda f: ORDER.index(f.check) if f.check in ORDER else 99)
     if not errors:
         return ["ACCEPT"]
@@ -270,7 +291,7 @@ def rules_directives(
             continue
         if f.object in done:
             continue
-        fix = [d for d in _fix(f, config) if d.split()[1] not in done]
+        fix = [d for d in _fix(f, config, success) if d.split()[1] not in done]
         if fix:
             out += fix
             done.update({f.object} | {d.split()[1] for d in fix})

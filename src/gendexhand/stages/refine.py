@@ -17,7 +17,7 @@ from gendexhand.store.rundir import RunDir
 
 
 def rules_refiner(r: Round) -> list[str]:
-    return rules_directives(r.report, r.config, r.roles)
+    return rules_directives(r.report, r.config, r.roles, r.proposal.success if r.proposal else "")
 
 
 def refinable_tasks(run_dir: Path) -> list[str]:
