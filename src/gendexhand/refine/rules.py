@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import mujoco
 import numpy as np
@@ -24,9 +24,12 @@ from gendexhand.sim.checks import Check, Finding
 
 ORDER = (Check.INSIDE_ROBOT_BASE, Check.IMPLAUSIBLE_SIZE, Check.NOT_GRASPABLE, Check.NOT_UPRIGHT,
          Check.OVERLAPS_ROBOT, Check.PENETRATION, Check.OFF_TABLE, Check.OUTSIDE_WORKSPACE,
-         Check.FELL, Check.SETTLE_ROTATION, Check.SETTLE_MOTION, Check.SWING_BLOCKED,
-         Check.UNREACHABLE, Check.ALREADY_SOLVED)  # fmt: skip
-"""Findings in the order they are fixed (the first of an object's findings wins)."""
+         Check.FELL, Check.SETTLE_ROTATION, Check.SETTLE_MOTION, Check.ALREADY_SOLVED,
+         Check.SWING_BLOCKED, Check.UNREACHABLE)  # fmt: skip
+"""Findings in the order they are fixed (the first of an object's findings wins): size and pose
+first, then where things stand, then the task's state (a joint set back may also bring its handle
+within reach), then what is in the way or out of reach."""
+SIZE_CHECKS = (Check.IMPLAUSIBLE_SIZE, Check.NOT_GRASPABLE)
 HOME = (0.05, 0.0)
 """Where objects out of reach move towards: in front of the robot, on the table."""
 MARGIN = 0.03
@@ -48,6 +51,7 @@ SOLVED_STEP = 0.25
 """Metres a target moves away when the task already holds."""
 IN_FLOOR = 0.012
 """Metres above the table an object put back into a container rests (its floor)."""
+_JOINT = re.compile(r"joint_fraction\(\s*(\w+)\s*,\s*(\w+)\s*\)")
 _NOT_INSIDE = re.compile(r"not inside\(\s*(\w+)\s*,\s*(\w+)\s*\)")
 UNSOLVED_OPENING = 0.8
 """Fraction of its range a closed joint is opened to when a closing task already holds."""
@@ -194,13 +198,19 @@ def _upright(name: str, o: ObjectConfig) -> list[str]:
     return out + ([f"ROTATE {name} y {pitch:.3f}"] if abs(pitch) > 0.01 else [])
 
 
-def _fix(f: Finding, config: SceneConfig, success: str = "") -> list[str]:
+def _fix(f: Finding, config: SceneConfig, success: str = "",
+         sizes: Sequence[Finding] = ()) -> list[str]:  # fmt: skip
+    """The directives for ``f``; ``sizes`` are every size finding of the same object (the
+    rescale satisfies all of them at once where it can)."""
     o = _obj(config, f.object)
     if o is None:
         return []
     name, movable = f.object, not (o.is_fixed or get_asset(o.asset).articulated)
-    if f.check in (Check.IMPLAUSIBLE_SIZE, Check.NOT_GRASPABLE):
-        factor = f.threshold / f.value * (1.05 if f.value < f.threshold else 0.95)
+    if f.check in SIZE_CHECKS:
+        factors = [g.threshold / g.value * (1.05 if g.value < g.threshold else 0.95)
+                   for g in (sizes or [f])]  # fmt: skip
+        shrink = [x for x in factors if x < 1.0]
+        factor = min(shrink) if shrink else max(factors)
         return [f"SCALE {name} {factor:.4f}"]
     if f.check is Check.NOT_UPRIGHT:
         rest = config.table.height + get_asset(o.asset).bottom * o.scale + 0.001
@@ -262,7 +272,8 @@ def _unsolve(name: str, o: ObjectConfig, config: SceneConfig, success: str = "")
         ]
     asset = get_asset(o.asset)
     if asset.joints:  # open: closed; closed: 0.8 open (where stage 1 starts such tasks)
-        j = asset.joints[0]
+        named = {m.group(2) for m in _JOINT.finditer(success) if m.group(1) == name}
+        j = next((q for q in asset.joints if q.name in named), asset.joints[0])
         closed, opened = j.scaled(j.closed, o.scale), j.scaled(j.opened, o.scale)
         now = o.joints.get(j.name, closed)
         shut = abs(now - closed) <= abs(now - opened)
@@ -291,7 +302,8 @@ def rules_directives(
             continue
         if f.object in done:
             continue
-        fix = [d for d in _fix(f, config, success) if d.split()[1] not in done]
+        sizes = [g for g in errors if g.object == f.object and g.check in SIZE_CHECKS]
+        fix = [d for d in _fix(f, config, success, sizes) if d.split()[1] not in done]
         if fix:
             out += fix
             done.update({f.object} | {d.split()[1] for d in fix})
