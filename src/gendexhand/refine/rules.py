@@ -115,6 +115,32 @@ def _toward(config: SceneConfig, name: str, here: np.ndarray, there: tuple[float
     return _goto(name, here, _spot(config, name, want))
 
 
+def _out_of_swing(config: SceneConfig, o: ObjectConfig, blocker: str) -> list[str]:
+    """Move ``blocker`` out of ``o``'s swing: to a side, past the articulated object's width
+    (drawers and doors swing within it), the nearer side first; else in front of it, past a
+    door as wide as the object. A place it already stands at (and is still blocked) is passed
+    over for the next."""
+    b = _obj(config, blocker)
+    if b is None:
+        return []
+    near = 1.0 if b.pos[1] >= o.pos[1] else -1.0
+    where = _centre(config, b)
+    tries = []
+    for side in (near, -near):
+        y = o.pos[1] + side * (_half(o)[1] + _half(b)[1] + SWING_MARGIN)
+        want = np.array([where[0], y if abs(y - where[1]) >= SWING_STEP / 4
+                         else where[1] + side * SWING_STEP])  # fmt: skip
+        spot = _spot(config, blocker, want)
+        if abs(spot[1] - o.pos[1]) >= _half(o)[1] + _half(b)[1] and _clear(config, blocker, spot):
+            tries.append(spot)
+    x = o.pos[0] - _half(o)[0] - 2 * _half(o)[1] - _half(b)[0] - MARGIN
+    tries.append(_spot(config, blocker, np.array([x, where[1]])))
+    for spot in tries:
+        if float(np.linalg.norm(spot - where[:2])) > 0.01:
+            return _goto(blocker, where, spot)
+    return []
+
+
 def _unreachable(config: SceneConfig, name: str, here: np.ndarray) -> list[str]:
     """Far from the robot's front: towards it. Near it: away from the nearest neighbour, whose
     bulk is the likelier obstacle to the hand."""
@@ -233,25 +259,7 @@ def _fix(f: Finding, config: SceneConfig, success: str = "",
             return _upright(name, o)
         return _toward(config, name, here, HOME, 0.05)
     if f.check is Check.SWING_BLOCKED and f.other is not None:
-        blocker = f.other.split(" ", 1)[0]
-        b = _obj(config, blocker)
-        if b is None:
-            return []
-        # to a side, past the articulated object's width (drawers and doors swing within it):
-        # the nearer side first, the other if that one is off the table
-        near = 1.0 if b.pos[1] >= o.pos[1] else -1.0
-        where = _centre(config, b)
-        for side in (near, -near):
-            y = o.pos[1] + side * (_half(o)[1] + _half(b)[1] + SWING_MARGIN)
-            want = np.array([where[0], y if abs(y - where[1]) >= SWING_STEP / 4
-                             else where[1] + side * SWING_STEP])  # fmt: skip
-            spot = _spot(config, blocker, want)
-            past = abs(spot[1] - o.pos[1]) >= _half(o)[1] + _half(b)[1]
-            if past and _clear(config, blocker, spot):
-                return _goto(blocker, where, spot)
-        # neither side has room: in front of it, past a door as wide as the object
-        x = o.pos[0] - _half(o)[0] - 2 * _half(o)[1] - _half(b)[0] - MARGIN
-        return _goto(blocker, where, _spot(config, blocker, np.array([x, where[1]])))
+        return _out_of_swing(config, o, f.other.split(" ", 1)[0])
     if f.check is Check.UNREACHABLE:  # furniture too: it may stand too far away
         return _unreachable(config, name, here)
     if f.check is Check.ALREADY_SOLVED:
