@@ -57,10 +57,15 @@ def _config(fault: dict[str, dict[str, Any]]) -> SceneConfig:
     })  # fmt: skip
 
 
-def _run(tmp_path: Path, fault: dict[str, dict[str, Any]]) -> Path:
+NO_GRASP = {**PROPOSAL, "skills": ["push"]}
+"""The task without a grasp: the verifier skips the grasp search (seconds per round), which the
+tests of the model's path do not need."""
+
+
+def _run(tmp_path: Path, fault: dict[str, dict[str, Any]], proposal: Any = PROPOSAL) -> Path:
     task = tmp_path / TASKS_DIR / "apple_into_bowl"
     task.mkdir(parents=True)
-    (task / "proposal.json").write_text(json.dumps(PROPOSAL))
+    (task / "proposal.json").write_text(json.dumps(proposal))
     data = _config(fault).model_dump(mode="json", exclude_defaults=True)
     (task / "scene.yaml").write_text(yaml.safe_dump(data))
     return tmp_path
@@ -100,7 +105,7 @@ def _answer(*directives: str) -> Any:
 def test_a_model_sees_the_sheet_and_its_bad_lines_go_back(
     server: ScriptedServer, tmp_path: Path
 ) -> None:
-    run = _run(tmp_path, FAULTS["interpenetrating"][0])
+    run = _run(tmp_path, FAULTS["interpenetrating"][0], NO_GRASP)
     server.queue(_answer("ACCEPT"), _answer("MOVE aple y -0.2"), _answer("MOVE apple y -0.2"),
                  _answer("ACCEPT"))  # fmt: skip
     spec = f"openai:test-model,base_url={server.url}/v1"
@@ -115,14 +120,14 @@ def test_a_model_sees_the_sheet_and_its_bad_lines_go_back(
 
 
 def test_oscillation_and_a_model_that_never_accepts(server: ScriptedServer, tmp_path: Path) -> None:
-    run = _run(tmp_path, {})
+    run = _run(tmp_path, {}, NO_GRASP)
     server.queue(_answer("MOVE cube x 0.05"), _answer("MOVE cube x -0.05"))
     spec = f"openai:test-model,base_url={server.url}/v1"
     assert main(["refine", str(run), "--no-visibility", "--vlm", spec]) == 0
     out = json.loads((run / TASKS_DIR / "apple_into_bowl" / REFINE_SUMMARY).read_text())
     assert "oscillation, the scene of round 0 came back" in out["reason"]
     assert out["status"] == "accepted" and out["final_round"] == 1  # the last passing round
-    never = _run(tmp_path / "never", {})
+    never = _run(tmp_path / "never", {}, NO_GRASP)
     server.queue(_answer("MOVE cube x 0.01"), _answer("MOVE cube x 0.01"))
     assert main(["refine", str(never), "--no-visibility", "--rounds", "2", "--vlm", spec]) == 0
     out = json.loads((never / TASKS_DIR / "apple_into_bowl" / REFINE_SUMMARY).read_text())
