@@ -171,3 +171,20 @@ def test_the_refine_prompt_is_filled_from_the_code_and_its_example_is_valid() ->
     for example in t.examples():
         answer = parse_answer(example, ANSWERS[t.id], t.id)
         assert parse_directives(answer.text(), _config({}), roles)
+
+
+def test_a_model_refinement_replays_from_its_cassette(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    live = _run(tmp_path / "live", FAULTS["interpenetrating"][0], NO_GRASP)
+    server.queue(_answer("MOVE apple y -0.2"), _answer("ACCEPT"))
+    spec = f"openai:test-model,base_url={server.url}/v1"
+    assert main(["refine", str(live), "--no-visibility", "--vlm", spec]) == 0
+    cassette = tmp_path / "c.json"
+    assert main(["cassette", str(live), str(cassette)]) == 0
+    again = _run(tmp_path / "again", FAULTS["interpenetrating"][0], NO_GRASP)
+    assert main(["refine", str(again), "--no-visibility", "--vlm", f"replay:{cassette}"]) == 0
+    assert len(server.requests) == 2  # the replay asked nothing
+    task = Path(TASKS_DIR) / "apple_into_bowl"
+    for name in ("scene.yaml", REFINE_SUMMARY, "refine/0/directives.txt", "refine/1/scene.yaml"):
+        assert (live / task / name).read_bytes() == (again / task / name).read_bytes(), name
