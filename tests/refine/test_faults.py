@@ -111,3 +111,14 @@ def test_a_joint_with_nothing_free_to_block_it_gets_a_blocker(
     assert s.objects == (BLOCKER,) and {o.name: o.role for o in s.proposal.objects}[BLOCKER] == (
         "distractor"
     )
+
+
+def test_a_success_naming_what_the_scene_lacks_is_a_clear_refusal(
+    bases: list[tuple[SceneConfig, TaskProposal]],
+) -> None:
+    c, p = bases[0]
+    target = p.objects[0].name
+    for success in (f"inside(ghost, {target})", f"in_region({target}, nowhere)"):
+        odd = p.model_copy(update={"success": success})
+        with pytest.raises(ConfigError, match=r"no object 'ghost'|no goal region 'nowhere'"):
+            inject(c, odd, "already_solved", 0)

@@ -91,7 +91,10 @@ def _replace(config: SceneConfig, name: str, **update: Any) -> SceneConfig:
 
 
 def _obj(config: SceneConfig, name: str) -> ObjectConfig:
-    return next(o for o in config.objects if o.instance == name)
+    for o in config.objects:
+        if o.instance == name:
+            return o
+    raise ConfigError(f"the scene has no object {name!r} (the success or the roles name it)")
 
 
 def _choose(rng: random.Random, names: Sequence[str], roles: dict[str, str],
@@ -302,7 +305,9 @@ def _already_solved(c: SceneConfig, p: TaskProposal, rng: random.Random,
     pred, name, other = pair.groups()
     o = _obj(c, name)
     if pred == "in_region":
-        region = next(r for r in c.regions if r.name == other)
+        region = next((r for r in c.regions if r.name == other), None)
+        if region is None:
+            raise ConfigError(f"the scene has no goal region {other!r}")
         return _replace(c, name, pos=(region.pos[0], region.pos[1])), p, name
     holder = _obj(c, other)
     for j in get_asset(holder.asset).joints:  # a drawer or a box: opened to take it
@@ -314,7 +319,10 @@ def _already_solved(c: SceneConfig, p: TaskProposal, rng: random.Random,
     h = scene.objects[other]
     lo, hi = collision_bounds(scene.model, scene.data, h.geoms)
     if pred == "inside":
-        xy = scene.data.site_xpos[scene.model.site(f"{other}/interior").id][:2]
+        try:
+            xy = scene.data.site_xpos[scene.model.site(f"{other}/interior").id][:2]
+        except KeyError:
+            raise ConfigError(f"{other} has no part named 'interior' to put {name} in") from None
     else:
         xy = (lo[:2] + hi[:2]) / 2
     half = get_asset(o.asset).size[2] * o.scale / 2
