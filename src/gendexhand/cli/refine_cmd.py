@@ -12,7 +12,8 @@ from gendexhand.cli.llm_cmd import add_llm_options, client_from_args
 def add_refine_parser(verbs: argparse._SubParsersAction) -> None:
     rf = verbs.add_parser(
         "refine", help="verify each task's scene and correct it in a loop (stage 2)",
-        description="For each task of RUN_DIR with a scene (or each --task): build it, run the "
+        description="For each task of RUN_DIR with a scene, or with the scene stage 1 tried and "
+        "rejected (scene.rejected.yaml), or each --task: build it, run the "
         "exact verifier (overlaps, settling, table and reach, reachable grasps, sizes, "
         "upright containers, blocked joints, visibility, success already true), render a "
         "labelled contact sheet and let the refiner answer directives (SCALE, MOVE, ROTATE, "
@@ -47,7 +48,8 @@ def _refine(args: argparse.Namespace) -> int:
 
             raise ConfigError(f"--task: {unknown_name_message('task', t, have)}")
     if not have:
-        raise ConfigError(f"{args.run}: no task has a scene.yaml (run gendexhand propose)")
+        raise ConfigError(f"{args.run}: no task has a scene.yaml or scene.rejected.yaml "
+                          "(run gendexhand propose)")  # fmt: skip
     vlm = args.vlm or args.llm
     if vlm == "rules":
         refiner = rules_refiner
