@@ -218,6 +218,9 @@ def demo(out: Path) -> int:
         print(f"[{k}/{len(plans)}] {name}: {chain}")
         videos += result.videos
     learned = _demo_learned(out)
+    from gendexhand.cli.demo_generated import demo_generated
+
+    learned += demo_generated(out)
     print("\nresults:")
     for s in sheets:
         print(f"  {s}")
