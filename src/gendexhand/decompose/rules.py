@@ -18,6 +18,7 @@ from gendexhand.config.loading import parse_model
 from gendexhand.config.scene import ObjectConfig, SceneConfig
 from gendexhand.errors import ConfigError
 from gendexhand.plan.schema import PlanConfig
+from gendexhand.predicates.parser import JOINT_TERM
 from gendexhand.propose.schema import TaskProposal
 from gendexhand.store.paths import SCENE_FILE
 
@@ -30,7 +31,7 @@ CARRY = 0.12
 OPEN_FRACTION = 0.8
 """How far a pull opens a joint (the families' success asks for at least half)."""
 _LIFTED = re.compile(r"lifted\(\s*\w+\s*,\s*([0-9.]+)\s*\)")
-_JOINT = re.compile(r"joint_fraction\(\s*(\w+)\s*,\s*(\w+)\s*\)")
+_JOINT = JOINT_TERM
 
 Step = dict[str, Any]
 

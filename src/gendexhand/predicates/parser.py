@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -351,3 +352,12 @@ def parse_success(text: str, scene: Scene | None = None) -> Success:
     except RecursionError:
         raise parser.error("nested too deeply", allowed=False) from None
     return Success(text, evaluate, parser.calls)
+
+
+_NAME = r"\s*['\"]?(\w+)['\"]?\s*"
+JOINT_TERM = re.compile(rf"joint_fraction\({_NAME},{_NAME}\)")
+"""A ``joint_fraction(obj, joint)`` term of a success expression: groups object, joint."""
+JOINT_BOUND = re.compile(JOINT_TERM.pattern + r"\s*(>=|<=|>|<)")
+"""A joint term and its comparison: groups object, joint, operator."""
+NOT_INSIDE_TERM = re.compile(rf"not inside\({_NAME},{_NAME}\)")
+"""A ``not inside(obj, container)`` term: groups object, container."""

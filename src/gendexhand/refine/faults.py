@@ -31,6 +31,7 @@ import numpy as np
 from gendexhand.assets.catalog import get_asset, plausible_size
 from gendexhand.config.scene import ObjectConfig, SceneConfig
 from gendexhand.errors import ConfigError
+from gendexhand.predicates.parser import JOINT_BOUND, NOT_INSIDE_TERM
 from gendexhand.propose.schema import TaskProposal
 from gendexhand.sim.bounds import collision_bounds
 from gendexhand.sim.scene import Scene, build_scene
@@ -47,9 +48,9 @@ EXPECTED: dict[str, tuple[str, ...]] = {
 }
 """Fault kind → the verifier checks any one of which detects it."""
 KINDS = tuple(EXPECTED)
-_JOINT = re.compile(r"joint_fraction\(\s*(\w+)\s*,\s*(\w+)\s*\)\s*(>=|<=|>|<)")
+_JOINT = JOINT_BOUND
 _PAIR = re.compile(r"(?<!not )\b(inside|on_top|in_region)\(\s*(\w+)\s*,\s*(\w+)\s*\)")
-_NOT_INSIDE = re.compile(r"not inside\(\s*(\w+)\s*,\s*(\w+)\s*\)")
+_NOT_INSIDE = NOT_INSIDE_TERM
 
 
 @dataclass(frozen=True)

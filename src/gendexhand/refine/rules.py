@@ -11,7 +11,6 @@ holds (or its joint set back). With no error left it answers ``ACCEPT``.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 
 import mujoco
@@ -19,6 +18,7 @@ import numpy as np
 
 from gendexhand.assets.catalog import get_asset
 from gendexhand.config.scene import ObjectConfig, SceneConfig
+from gendexhand.predicates.parser import JOINT_TERM, NOT_INSIDE_TERM
 from gendexhand.refine.verify import VerifierReport
 from gendexhand.sim.checks import Check, Finding
 
@@ -51,8 +51,8 @@ SOLVED_STEP = 0.25
 """Metres a target moves away when the task already holds."""
 IN_FLOOR = 0.012
 """Metres above the table an object put back into a container rests (its floor)."""
-_JOINT = re.compile(r"joint_fraction\(\s*(\w+)\s*,\s*(\w+)\s*\)")
-_NOT_INSIDE = re.compile(r"not inside\(\s*(\w+)\s*,\s*(\w+)\s*\)")
+_JOINT = JOINT_TERM
+_NOT_INSIDE = NOT_INSIDE_TERM
 UNSOLVED_OPENING = 0.8
 """Fraction of its range a closed joint is opened to when a closing task already holds."""
 

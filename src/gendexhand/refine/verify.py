@@ -22,7 +22,6 @@ errors veto a model's ``ACCEPT``.
 
 from __future__ import annotations
 
-import re
 from itertools import product
 
 import mujoco
@@ -34,6 +33,7 @@ from gendexhand.config.scene import SceneConfig
 from gendexhand.errors import ConfigError, GenDexHandError
 from gendexhand.motion.grasping import grasp_candidates
 from gendexhand.predicates import PredicateContext, parse_success
+from gendexhand.predicates.parser import JOINT_TERM
 from gendexhand.propose.build import must_grasp
 from gendexhand.propose.families import GRIP_FRACTION
 from gendexhand.propose.schema import TaskProposal
@@ -60,7 +60,7 @@ VISIBLE_PIXELS = 4
 RENDER_SIZE = (160, 120)
 WARNING_ONLY = (Check.NOT_VISIBLE,)
 """Findings that stay warnings in a generated scene; every other finding is an error."""
-_JOINT = re.compile(r"joint_fraction\(\s*['\"]?(\w+)['\"]?\s*,\s*['\"]?(\w+)['\"]?\s*\)")
+_JOINT = JOINT_TERM
 
 
 class VerifierReport(SceneReport):
