@@ -12,11 +12,15 @@ import yaml
 
 from gendexhand.assets.catalog import catalog
 from gendexhand.cli.main import main
-from gendexhand.decompose.rules import PLANS, rules_plan
+from gendexhand.config.scene import EmbodimentConfig
+from gendexhand.decompose.rewards import rotate_reward
+from gendexhand.decompose.rules import PLANS, Hand, hand_of, rules_plan
 from gendexhand.errors import ConfigError
 from gendexhand.plan.load import load_plan
+from gendexhand.plan.schema import PlanConfig, RLSubtask
 from gendexhand.propose.families import candidates
 from gendexhand.propose.layout import scene_for
+from gendexhand.sandbox import check_reward_code
 from gendexhand.store.paths import PLANS_SUMMARY, TASKS_DIR
 
 NAME = re.compile(r"\b([a-z_][a-z0-9_]*)\s*[,)]")
@@ -71,3 +75,58 @@ def test_gendexhand_plan_writes_plans_that_load_and_records_the_rest(
         plan, scene = load_plan(tmp_path / TASKS_DIR / tid / "plan.yaml")
         assert plan.task == tid and scene.objects
     assert main(["plan", str(tmp_path), "--task", "nope"]) == 2
+
+
+def _rl(plan: PlanConfig) -> list[RLSubtask]:
+    return [s for s in plan.subtasks if isinstance(s, RLSubtask)]
+
+
+def test_grasps_of_free_objects_are_learned_on_the_finger_groups_only(
+    pool: dict[str, list],
+) -> None:
+    """Budget: < 3 s. The rl grasp acts on the hand's finger groups (arm and wrist frozen), its
+    reward code passes the sandbox and names only the hand's fingers; --scripted-grasps writes
+    a scripted close instead; a handle is closed on by a scripted action either way."""
+    c = pool["place_in"][0]
+    config = scene_for(c)
+    plan = rules_plan(c.proposal, config)
+    [grasp] = _rl(plan)
+    hand = hand_of(config.embodiment)
+    assert grasp.rl.groups == list(hand.groups) and "arm" not in grasp.rl.groups
+    assert set(hand.groups) == {"thumb", "index", "middle", "ring", "little"}
+    check_reward_code(grasp.rl.reward)
+    assert set(grasp.rl.weights) == {"reach", "thumb", "fingers", "held", "still"}
+    scripted = rules_plan(c.proposal, config, learned=False)
+    assert not _rl(scripted) and [s.name for s in scripted.subtasks][2] == "close"
+    door = pool["open_hinge"][0]
+    assert not _rl(rules_plan(door.proposal, scene_for(door)))
+
+
+def test_a_plan_for_another_hand_names_only_what_that_hand_has(
+    pool: dict[str, list], toy_hand: Path
+) -> None:
+    """Budget: < 3 s. The toy hand has four fingers (a thumb and three): no little finger in
+    the groups or the reward; a hand without a thumb gets no learned grasp, with the reason."""
+    c = pool["pick_lift"][0]
+    hand = hand_of(EmbodimentConfig(hand=toy_hand))
+    assert set(hand.fingers) == {"thumb", "index", "middle", "ring"}
+    [grasp] = _rl(rules_plan(c.proposal, scene_for(c), hand=hand))
+    assert set(grasp.rl.groups) == set(hand.groups) == {"thumb", "index", "middle", "ring"}
+    assert "'ring'" in grasp.rl.reward and "little" not in grasp.rl.reward
+    with pytest.raises(ConfigError, match="needs a thumb and another finger"):
+        rules_plan(c.proposal, scene_for(c), hand=Hand(("a", "b"), ("a", "b")))
+
+
+def test_rotation_in_hand_is_a_learned_turn_after_a_learned_grasp(pool: dict[str, list]) -> None:
+    """Budget: < 2 s."""
+    c = pool["rotate_in_hand"][0]
+    plan = rules_plan(c.proposal, scene_for(c))
+    grasp, turn = _rl(plan)
+    assert [s.name for s in plan.subtasks] == ["reach", "approach", "grasp", "lift", "rotate"]
+    assert turn.success == c.proposal.success and "angvel" in turn.rl.reward
+    check_reward_code(turn.rl.reward)
+    broken = c.proposal.model_copy(update={"success": f"grasped({grasp.success[8:-1]})"})
+    with pytest.raises(ConfigError, match="no rotated"):
+        rules_plan(broken, scene_for(c))
+    with pytest.raises(ConfigError, match="axis 'w'"):
+        rotate_reward("cube", ("thumb", "index"), "w", 90)

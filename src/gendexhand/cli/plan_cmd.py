@@ -12,7 +12,9 @@ def add_plan_parser(verbs: argparse._SubParsersAction) -> None:
         description="For each task of RUN_DIR with a scene (or each --task), write "
         "tasks/<id>/plan.yaml: the rules planner's subtask chain for the task's family "
         "(planned arm motion to reach, approach, lift, carry, pull a joint and back off; "
-        "scripted closing and opening of the hand), each subtask checked by a success "
+        "learned grasps of free objects and in-hand rotations, PPO on the finger groups with "
+        "reward code from templates, trained by gendexhand train; scripted closing on handles "
+        "and opening of the hand), each subtask checked by a success "
         "predicate on the task's objects, the last one the task's success. Tasks refinement "
         "rejected, and families without a rules plan, are recorded in RUN_DIR/plans.json "
         "with the reason. Run a plan with: gendexhand execute RUN_DIR/tasks/<id>/plan.yaml "
@@ -21,6 +23,9 @@ def add_plan_parser(verbs: argparse._SubParsersAction) -> None:
     pl.add_argument("run", type=Path)
     pl.add_argument("--task", action="append", default=None, metavar="ID",
                     help="plan only this task (repeatable)")  # fmt: skip
+    pl.add_argument("--scripted-grasps", action="store_true",
+                    help="close the hand by a scripted action instead of a learned grasp "
+                    "(nothing to train; weaker on small objects)")  # fmt: skip
     pl.set_defaults(func=_plan)
 
 
@@ -34,7 +39,10 @@ def _plan(args: argparse.Namespace) -> int:
     for t in args.task or []:
         if t not in have:
             raise ConfigError(f"--task: {unknown_name_message('task', t, have)}")
-    out = plan_run(args.run, tasks=args.task, progress=print)
+    out = plan_run(args.run, tasks=args.task, learned=not args.scripted_grasps, progress=print)
     ok = sum(p.planned for p in out)
     print(f"{ok} of {len(out)} tasks planned; outcomes in {args.run}/plans.json")
+    if ok and not args.scripted_grasps:
+        print(f"next: gendexhand train {args.run} (the learned subtasks), then "
+              f"gendexhand eval {args.run}")  # fmt: skip
     return 0

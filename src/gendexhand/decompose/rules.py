@@ -1,21 +1,32 @@
 """The rules planner's plans: a subtask chain for each task family of stage 1.
 
-Planned motion moves the arm (reach a grasp pose, approach, lift, carry, pull a joint, back
-off); scripted actions close and open the hand. Every subtask's success names the task's own
-objects, and the last one is the task's success, so a chain that runs to its end has done the
-task. :func:`rules_plan` raises :class:`~gendexhand.errors.ConfigError` for a family it has no
-plan for, with the families it has.
+The split is the paper's: where contact decides the outcome, the subtask is learned; elsewhere
+it is planned. Planned motion moves the arm (reach a grasp pose, approach, lift, carry, pull a
+joint, back off). A free object is grasped by an ``rl`` subtask acting on the hand's finger
+groups only (arm and wrist frozen), with reward code from :mod:`gendexhand.decompose.rewards`;
+an in-hand rotation is learned the same way. A handle is closed on and a hand opened by scripted
+actions. ``learned=False`` writes a scripted close for every grasp (nothing to train; weaker on
+small objects). Plans name only the groups and fingers the embodiment has (:class:`Hand`).
+
+Every subtask's success names the task's own objects, and the last one is the task's success,
+so a chain that runs to its end has done the task. :func:`rules_plan` raises
+:class:`~gendexhand.errors.ConfigError` for a family it has no plan for, with the families it
+has.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from gendexhand.assets.catalog import get_asset
 from gendexhand.config.loading import parse_model
-from gendexhand.config.scene import ObjectConfig, SceneConfig
+from gendexhand.config.scene import EmbodimentConfig, ObjectConfig, SceneConfig
+from gendexhand.decompose.rewards import Reward, grasp_reward, rotate_reward
 from gendexhand.errors import ConfigError
 from gendexhand.plan.schema import PlanConfig
 from gendexhand.predicates.parser import JOINT_TERM
@@ -30,10 +41,56 @@ CARRY = 0.12
 """Metres the palm lifts a grasped object before carrying it."""
 OPEN_FRACTION = 0.8
 """How far a pull opens a joint (the families' success asks for at least half)."""
+GRASP_HORIZON = 40
+"""Control steps a learned grasp gets (1.6 s at 25 Hz)."""
+ROTATE_HORIZON = 100
+"""Control steps a learned in-hand rotation gets."""
+SIDE_GRASP = "body_side"
+"""The grasp frame a free object is reached at when its asset has it: a learned grasp from the
+side held the bottle in 20/20 episodes, from whichever frame reached first 12/20
+(benchmarks/RESULTS.md, issue 16)."""
+ARM_GROUPS = ("arm", "wrist")
+"""Discovered groups that are not the hand's fingers (:mod:`gendexhand.embodiment.discovery`)."""
 _LIFTED = re.compile(r"lifted\(\s*\w+\s*,\s*([0-9.]+)\s*\)")
+_ROTATED = re.compile(r"rotated\(\s*'?(\w+)'?\s*,\s*'?([xyz])'?\s*,\s*(-?[0-9.]+)")
 _JOINT = JOINT_TERM
 
 Step = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Hand:
+    """What a plan may name of the embodiment: its finger groups and its fingertips."""
+
+    groups: tuple[str, ...]
+    """Actuator groups of the fingers (every discovered group but arm and wrist)."""
+    fingers: tuple[str, ...]
+    """Fingertip names (``thumb``, ``index``…), as reward code reads them."""
+
+
+@lru_cache(maxsize=8)
+def _hand(name: str, hand: Path | None) -> Hand:
+    from gendexhand.sim.scene import build_scene
+
+    config = SceneConfig.model_validate(
+        {"task": {"name": "hand"}, "embodiment": {"name": name, "hand": hand}}
+    )
+    robot = build_scene(config, settle=False).robot
+    groups = tuple(g.name for g in robot.groups if g.name not in ARM_GROUPS)
+    return Hand(groups, tuple(robot.layout.fingers))
+
+
+def hand_of(embodiment: EmbodimentConfig) -> Hand:
+    """The :class:`Hand` of a scene's embodiment, discovered from its model (cached)."""
+    return _hand(embodiment.name, embodiment.hand)
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    proposal: TaskProposal
+    config: SceneConfig
+    hand: Hand
+    learned: bool
 
 
 def _motion(name: str, success: str, **spec: Any) -> Step:
@@ -56,12 +113,24 @@ def _role(p: TaskProposal, *roles: str) -> str:
                       f"{', '.join(f'{o.name} ({o.role})' for o in p.objects)}")  # fmt: skip
 
 
-def _grasp(t: str, prefix: str = "") -> list[Step]:
-    return [
-        _motion(f"{prefix}reach", f"not lifted({t}, 0.01)", primitive="pre_grasp", object=t),
-        _motion(f"{prefix}approach", f"near(palm, {t}, 0.12)", primitive="approach"),
-        _scripted(f"{prefix}close", "close", 20, f"grasped({t})"),
-    ]
+def _learned(name: str, groups: tuple[str, ...], reward: Reward, horizon: int,
+             success: str) -> Step:  # fmt: skip
+    rl = {"groups": list(groups), "action": "group_synergy", "horizon": horizon,
+          "weights": reward.weights, "success_bonus": 10.0, "reward": reward.code}  # fmt: skip
+    return {"name": name, "kind": "rl", "success": success, "rl": rl}
+
+
+def _grasp(x: _Ctx, t: str, prefix: str = "") -> list[Step]:
+    if x.learned:
+        close = _learned(f"{prefix}grasp", x.hand.groups, grasp_reward(t, x.hand.fingers),
+                         GRASP_HORIZON, f"grasped({t})")  # fmt: skip
+    else:
+        close = _scripted(f"{prefix}close", "close", 20, f"grasped({t})")
+    reach = _motion(f"{prefix}reach", f"not lifted({t}, 0.01)", primitive="pre_grasp", object=t)
+    if SIDE_GRASP in {g.name for g in get_asset(_obj(x.config, t).asset).grasps}:
+        reach["motion"]["grasp"] = SIDE_GRASP
+    return [reach, _motion(f"{prefix}approach", f"near(palm, {t}, 0.12)", primitive="approach"),
+            close]  # fmt: skip
 
 
 def _carry_to(t: str, holder: str, part: str, height: float, success: str) -> list[Step]:
@@ -94,19 +163,35 @@ def _obj(config: SceneConfig, name: str) -> ObjectConfig:
                       f"{', '.join(o.instance for o in config.objects)}")  # fmt: skip
 
 
-def _pick(p: TaskProposal, c: SceneConfig) -> list[Step]:
+def _pick(x: _Ctx) -> list[Step]:
+    p = x.proposal
     t = _role(p, "target")
     found = _LIFTED.search(p.success)
     h = float(found.group(1)) if found else 0.1
-    return [*_grasp(t), _motion("lift", p.success, primitive="lift", height=h + 0.05)]
+    return [*_grasp(x, t), _motion("lift", p.success, primitive="lift", height=h + 0.05)]
 
 
-def _place(p: TaskProposal, c: SceneConfig) -> list[Step]:
+def _rotate(x: _Ctx) -> list[Step]:
+    """Grasp, lift clear of the table, then turn the object with the fingers (learned)."""
+    p = x.proposal
+    t = _role(p, "target")
+    found = _ROTATED.search(p.success)
+    if found is None:
+        raise ConfigError(f"{p.id}: the success {p.success!r} has no rotated(object, axis, "
+                          "degrees) term to learn")  # fmt: skip
+    turn = rotate_reward(t, x.hand.fingers, found.group(2), float(found.group(3)))
+    return [*_grasp(x, t),
+            _motion("lift", f"grasped({t}) and lifted({t}, 0.05)", primitive="lift", height=0.1),
+            _learned("rotate", x.hand.groups, turn, ROTATE_HORIZON, p.success)]  # fmt: skip
+
+
+def _place(x: _Ctx) -> list[Step]:
+    p, c = x.proposal, x.config
     t, holder = _role(p, "target"), _role(p, "container", "support")
     inside = next(o.role for o in p.objects if o.name == holder) == "container"
     part = "interior" if inside else "body"
     height = 0.06 if inside else _half_height(c, t) + 0.03
-    return [*_grasp(t), *_carry_to(t, holder, part, height, p.success)]
+    return [*_grasp(x, t), *_carry_to(t, holder, part, height, p.success)]
 
 
 def _task_joint(p: TaskProposal, c: SceneConfig) -> tuple[str, str]:
@@ -151,29 +236,30 @@ def _articulate(p: TaskProposal, c: SceneConfig, fraction: float, prefix: str = 
     ]
 
 
-def _open(p: TaskProposal, c: SceneConfig) -> list[Step]:
-    return _articulate(p, c, OPEN_FRACTION)
+def _open(x: _Ctx) -> list[Step]:
+    return _articulate(x.proposal, x.config, OPEN_FRACTION)
 
 
-def _close(p: TaskProposal, c: SceneConfig) -> list[Step]:
-    return _articulate(p, c, 0.0)
+def _close(x: _Ctx) -> list[Step]:
+    return _articulate(x.proposal, x.config, 0.0)
 
 
-def _open_and_place(p: TaskProposal, c: SceneConfig) -> list[Step]:
+def _open_and_place(x: _Ctx) -> list[Step]:
+    p, c = x.proposal, x.config
     a, j = _task_joint(p, c)
     t = _role(p, "target")
     opened = f"joint_fraction({a}, {j}) >= 0.5"
     first = _articulate(p, c, OPEN_FRACTION, prefix="open_", done=opened)
-    return [*first, *_grasp(t), *_carry_to(t, a, "interior", 0.05, p.success)]
+    return [*first, *_grasp(x, t), *_carry_to(t, a, "interior", 0.05, p.success)]
 
 
-PLANS: dict[str, Callable[[TaskProposal, SceneConfig], list[Step]]] = {
+PLANS: dict[str, Callable[[_Ctx], list[Step]]] = {
     "pick_lift": _pick, "place_in": _place, "place_on": _place, "stack": _place,
     "open_hinge": _open, "open_slide": _open, "close_hinge": _close, "close_slide": _close,
-    "open_and_place": _open_and_place,
+    "open_and_place": _open_and_place, "rotate_in_hand": _rotate,
 }  # fmt: skip
-"""Family → its chain. Families without one (rotate_in_hand, tip_out, push_to_region) need a
-learned subtask or a primitive the planner lacks; :func:`rules_plan` says so."""
+"""Family → its chain. Families without one (tip_out, push_to_region) need a primitive the
+planner lacks (tilting a held container; pushing along a line); :func:`rules_plan` says so."""
 
 
 def _noise(c: SceneConfig) -> dict[str, Any]:
@@ -181,12 +267,21 @@ def _noise(c: SceneConfig) -> dict[str, Any]:
             if not (o.is_fixed or get_asset(o.asset).articulated)}  # fmt: skip
 
 
-def rules_plan(proposal: TaskProposal, config: SceneConfig, scene: str = SCENE_FILE) -> PlanConfig:
-    """The plan of ``proposal`` on ``config`` (whose file is ``scene``, beside the plan)."""
+def rules_plan(
+    proposal: TaskProposal,
+    config: SceneConfig,
+    scene: str = SCENE_FILE,
+    *,
+    hand: Hand | None = None,
+    learned: bool = True,
+) -> PlanConfig:
+    """The plan of ``proposal`` on ``config`` (whose file is ``scene``, beside the plan), for
+    ``hand`` (default: the scene's embodiment's); ``learned``: learned grasps and rotations."""
     make = PLANS.get(proposal.family or "")
     if make is None:
         raise ConfigError(f"{proposal.id}: the rules planner has no plan for family "
                           f"{proposal.family!r}; it plans {', '.join(PLANS)}")  # fmt: skip
+    x = _Ctx(proposal, config, hand or hand_of(config.embodiment), learned)
     data = {"task": proposal.id, "description": proposal.description, "scene": scene,
-            "randomize": _noise(config), "subtasks": make(proposal, config)}  # fmt: skip
+            "randomize": _noise(config), "subtasks": make(x)}  # fmt: skip
     return parse_model(PlanConfig, data, f"{proposal.id}: the rules plan")

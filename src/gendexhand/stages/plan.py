@@ -43,7 +43,7 @@ def plannable_tasks(run_dir: Path) -> list[str]:
     return sorted(p.parent.name for p in (run_dir / TASKS_DIR).glob(f"*/{SCENE_FILE}"))
 
 
-def _plan_one(run: RunDir, task: str) -> Planned:
+def _plan_one(run: RunDir, task: str, learned: bool) -> Planned:
     paths = TaskPaths(task)
     out = Planned(task)
     refined = run.path(f"{paths.root}/{REFINE_SUMMARY}")
@@ -55,7 +55,7 @@ def _plan_one(run: RunDir, task: str) -> Planned:
                                f"{paths.root}/{PROPOSAL_FILE}")  # fmt: skip
         out.family = proposal.family or ""
         config = parse_model(SceneConfig, read_yaml(run.path(paths.scene)), paths.scene)
-        plan = rules_plan(proposal, config)
+        plan = rules_plan(proposal, config, learned=learned)
     except (ConfigError, AttributeError) as exc:  # AttributeError: refine.json not a mapping
         out.reason = "; ".join(s.strip() for s in str(exc).splitlines())
         return out
@@ -73,17 +73,20 @@ def plan_run(
     run_dir: Path,
     *,
     tasks: list[str] | None = None,
+    learned: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> list[Planned]:
-    """Plan every task of ``run_dir`` with a scene (or those named); see the module docstring."""
+    """Plan every task of ``run_dir`` with a scene (or those named); see the module docstring.
+    ``learned=False``: scripted closes instead of learned grasps (nothing to train)."""
     say = progress or (lambda m: None)
     run = RunDir(run_dir)
     names = tasks or plannable_tasks(run_dir)
     out = []
     for k, task in enumerate(names, 1):
-        p = _plan_one(run, task)
+        p = _plan_one(run, task, learned)
         out.append(p)
         state = f"{p.subtasks} subtasks" if p.planned else f"no plan: {p.reason}"
         say(f"[{k}/{len(names)}] {task}: {state}")
-    run.write_json(PLANS_SUMMARY, {"planner": "rules", "tasks": [vars(p) for p in out]})
+    run.write_json(PLANS_SUMMARY, {"planner": "rules", "learned": learned,
+                                   "tasks": [vars(p) for p in out]})  # fmt: skip
     return out
