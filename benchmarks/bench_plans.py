@@ -1,12 +1,23 @@
-"""Stage-3 benchmark: rules-generated tasks, refined and planned by the rules planner, executed.
+"""Stage-3 benchmark: rules-generated tasks, refined, planned, trained and evaluated end to end.
 
-Run: ``.venv/bin/python benchmarks/bench_plans.py [--out runs/bench_plans] [--n 36]
-[--episodes 10] [--workers 2]``. Proposes ``--n`` tasks with the rules planner (seed 0; the
-families take turns), refines them (rules), plans them (``gendexhand plan``) and runs each plan
-for ``--episodes`` episodes. Per family: tasks, planned, solved (at least one successful
-episode), the mean success rate, the failures by subtask and category, and the control steps per
-1000 successes. A rerun skips what is unchanged (each stage's records), so it resumes. Prints
-Markdown for benchmarks/RESULTS.md.
+Run: ``.venv/bin/python benchmarks/bench_plans.py [--out runs/bench_plans] [--n 40]
+[--check 6] [--episodes 50] [--steps 30000] [--workers 2] [--scripted-grasps] [--report]``.
+
+Proposes ``--n`` tasks with the rules planner (seed 0; the families take turns), refines them
+(rules) and plans them (rules). Then, per planned task:
+
+1. trains its rl subtasks (learned grasps, rotations) with PPO, at most ``--steps`` control
+   steps each, stopping at 90 % on the in-training evaluation;
+2. runs ``--check`` chained episodes (seeds 0…): the task is *solved* when at least one
+   succeeds;
+3. for a solved task, runs ``--episodes`` new episodes (seeds from 1000) for its success rate.
+
+Each task's outcome is one JSON file in ``OUT/cells/`` written when the task is done; a rerun
+skips finished tasks (and each stage skips its own finished work), so the benchmark resumes
+where it stopped. ``--report`` prints the tables from the cells without running anything. The
+tables (Markdown, for benchmarks/RESULTS.md): per family, tasks, planned, solved, the mean
+success rate on the new episodes and the training steps per task; the failures by subtask and
+reason; the control steps per 1000 successes.
 """
 
 from __future__ import annotations
@@ -18,66 +29,147 @@ import platform
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 from gendexhand.sim.gl import select_gl_backend
 
 select_gl_backend()
 
+from gendexhand.learn.train import TrainSettings, train_subtask  # noqa: E402
+from gendexhand.plan.load import load_plan  # noqa: E402
+from gendexhand.plan.schema import RLSubtask  # noqa: E402
 from gendexhand.stages.execute import run_plan  # noqa: E402
 from gendexhand.stages.plan import plan_run  # noqa: E402
 from gendexhand.stages.propose import propose_tasks  # noqa: E402
 from gendexhand.stages.refine import refine_run  # noqa: E402
-from gendexhand.store.paths import PROPOSALS_SUMMARY, REFINE_RUN_SUMMARY, TaskPaths  # noqa: E402
+from gendexhand.store.paths import (  # noqa: E402
+    PROPOSALS_SUMMARY,
+    REFINE_RUN_SUMMARY,
+    TaskPaths,
+)
+from gendexhand.store.rundir import RunDir  # noqa: E402
+
+Cell = dict[str, Any]
+
+
+def _episodes(plan: Path, out: Path, n: int, seed: int, workers: int, skills: Path) -> Cell:
+    rel = f"{plan.parent.relative_to(out)}/eval_{seed}"
+    res = run_plan(plan, n, seed=seed, run_dir=out, out=rel, workers=workers, skills=skills,
+                   progress=lambda m: None)  # fmt: skip
+    s = res.summary
+    fails: Counter[str] = Counter()
+    for sub, cats in s.failures.items():
+        for cat, k in cats.items():
+            fails[f"{sub}: {cat}"] += k
+    return {"episodes": s.episodes, "successes": s.successes, "steps": sum(s.steps),
+            "failures": dict(fails)}  # fmt: skip
+
+
+def _task(out: Path, task: str, family: str, a: argparse.Namespace) -> Cell:
+    paths = TaskPaths(task)
+    plan_path = out / paths.plan
+    plan, _ = load_plan(plan_path)
+    cell: Cell = {"task": task, "family": family, "planned": True, "train": {}}
+    t0 = time.perf_counter()
+    settings = TrainSettings(steps=a.steps, envs=a.workers, target=0.9, eval_every=10_000,
+                             eval_episodes=20, start_states=16)  # fmt: skip
+    for s in plan.subtasks:
+        if not isinstance(s, RLSubtask):
+            continue
+        try:
+            r = train_subtask(RunDir(out), paths, plan_path, s.name, settings)
+        except Exception as exc:  # one task's failure is its recorded outcome
+            cell["train"][s.name] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+            cell["solved"], cell["reason"] = False, f"training {s.name} failed"
+            cell["minutes"] = (time.perf_counter() - t0) / 60
+            return cell
+        cell["train"][s.name] = {"steps": r.steps, "start_state_steps": r.start_state_steps,
+                                 "success": r.success_rate}  # fmt: skip
+    skills = out / paths.skills
+    cell["check"] = _episodes(plan_path, out, a.check, 0, a.workers, skills)
+    cell["solved"] = cell["check"]["successes"] > 0
+    if cell["solved"]:
+        cell["eval"] = _episodes(plan_path, out, a.episodes, 1000, a.workers, skills)
+    cell["minutes"] = (time.perf_counter() - t0) / 60
+    return cell
+
+
+def _report(cells: list[Cell], a: argparse.Namespace) -> None:
+    rows: dict[str, Counter[str]] = defaultdict(Counter)
+    rates: dict[str, list[float]] = defaultdict(list)
+    train: dict[str, list[int]] = defaultdict(list)
+    why: Counter[str] = Counter()
+    steps = successes = 0
+    for c in cells:
+        fam = c["family"] or "?"
+        rows[fam]["tasks"] += 1
+        if not c.get("planned"):
+            why[f"{fam}: no plan: {c.get('reason', '')[:90]}"] += 1
+            continue
+        rows[fam]["planned"] += 1
+        rows[fam]["solved"] += bool(c.get("solved"))
+        train[fam].append(sum(t.get("steps", 0) for t in c["train"].values()))
+        for sub, t in c["train"].items():
+            if "error" in t:
+                why[f"{fam}: {sub}: training failed: {t['error'][:80]}"] += 1
+        for part in ("check", "eval"):
+            for k, n in c.get(part, {}).get("failures", {}).items():
+                why[f"{fam}: {k} ({part})"] += n
+        if "eval" in c:
+            e = c["eval"]
+            rates[fam].append(e["successes"] / max(e["episodes"], 1))
+            steps, successes = steps + e["steps"], successes + e["successes"]
+    done = sum(r["planned"] for r in rows.values())
+    print(f"\n{len(cells)} tasks ({done} planned); {a.check} check episodes, then "
+          f"{a.episodes} new episodes for each solved task\n")  # fmt: skip
+    print("| family | tasks | planned | solved (≥ 1 of the check) | success on the new "
+          "episodes (mean) | training steps per task (mean) |")  # fmt: skip
+    print("|---|---|---|---|---|---|")
+    for fam, r in sorted(rows.items()):
+        rate = f"{sum(rates[fam]) / len(rates[fam]):.0%}" if rates[fam] else "-"
+        tr = f"{sum(train[fam]) / len(train[fam]):,.0f}" if train[fam] else "-"
+        print(f"| {fam} | {r['tasks']} | {r['planned']} | {r['solved']} | {rate} | {tr} |")
+    if successes:
+        print(f"\ncontrol steps per 1000 successes (new episodes, all their steps): "
+              f"{steps / successes * 1000 / 1e6:.2f} M")  # fmt: skip
+    print("\nfailures (family: subtask: reason ×episodes):")
+    print(*(f"- ×{k} {w}" for w, k in why.most_common()), sep="\n")
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--out", type=Path, default=Path("runs/bench_plans"))
-    p.add_argument("--n", type=int, default=36)
-    p.add_argument("--episodes", type=int, default=10)
+    p.add_argument("--n", type=int, default=40)
+    p.add_argument("--check", type=int, default=6)
+    p.add_argument("--episodes", type=int, default=50)
+    p.add_argument("--steps", type=int, default=30_000)
     p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--scripted-grasps", action="store_true")
+    p.add_argument("--report", action="store_true", help="print the tables from the cells")
     a = p.parse_args()
-    print(f"<!-- machine: {platform.machine()}, {os.cpu_count()} cores; "
-          f"{time.strftime('%Y-%m-%d')} -->")  # fmt: skip
-    t0 = time.perf_counter()
-    if not (a.out / PROPOSALS_SUMMARY).is_file():
-        propose_tasks(a.out, n=a.n, seed=0, sheets=False)
-    if not (a.out / REFINE_RUN_SUMMARY).is_file():
-        refine_run(a.out, visibility=False)
-    planned = plan_run(a.out)
-    rows: dict[str, dict[str, float]] = defaultdict(Counter)  # type: ignore[arg-type]
-    why: Counter[str] = Counter()
-    steps = successes = 0
-    for pl in planned:
-        row = rows[pl.family or "?"]
-        row["tasks"] += 1
-        if not pl.planned:
-            why[f"{pl.family}: no plan: {pl.reason[:90]}"] += 1
-            continue
-        row["planned"] += 1
-        res = run_plan(a.out / TaskPaths(pl.task).plan, a.episodes, run_dir=a.out,
-                       workers=a.workers, progress=lambda m: None)  # fmt: skip
-        s = res.summary
-        row["solved"] += s.successes > 0
-        row["rate"] += s.successes / max(s.episodes, 1)
-        steps += sum(s.steps)
-        successes += s.successes
-        for sub, cats in s.failures.items():
-            for cat, k in cats.items():
-                why[f"{pl.family}: {sub}: {cat}"] += k
-        print(f"<!-- {pl.task}: {s.successes}/{s.episodes} -->", flush=True)
-    took = (time.perf_counter() - t0) / 60
-    print(f"\n{len(planned)} tasks, {a.episodes} episodes each; {took:.0f} min\n")
-    print("| family | tasks | planned | solved (≥ 1 success) | mean success |")
-    print("|---|---|---|---|---|")
-    for fam, r in sorted(rows.items()):
-        rate = f"{r['rate'] / r['planned']:.0%}" if r["planned"] else "-"
-        print(f"| {fam} | {r['tasks']:.0f} | {r['planned']:.0f} | {r['solved']:.0f} | {rate} |")
-    if successes:
-        print(f"\ncontrol steps per 1000 successes (all episodes' steps): "
-              f"{steps / successes * 1000 / 1e6:.2f} M")  # fmt: skip
-    print("", *(f"- ×{k} {w}" for w, k in why.most_common()), sep="\n")
-    (a.out / "bench_plans.json").write_text(json.dumps({"rows": rows, "why": why}, indent=1))
+    cells_dir = a.out / "cells"
+    if not a.report:
+        print(f"<!-- machine: {platform.machine()}, {os.cpu_count()} cores; "
+              f"{time.strftime('%Y-%m-%d')} -->")  # fmt: skip
+        if not (a.out / PROPOSALS_SUMMARY).is_file():
+            propose_tasks(a.out, n=a.n, seed=0, sheets=False)
+        if not (a.out / REFINE_RUN_SUMMARY).is_file():
+            refine_run(a.out, visibility=False)
+        planned = plan_run(a.out, learned=not a.scripted_grasps)
+        cells_dir.mkdir(parents=True, exist_ok=True)
+        for k, pl in enumerate(planned, 1):
+            path = cells_dir / f"{pl.task}.json"
+            if path.is_file():
+                continue
+            cell = {"task": pl.task, "family": pl.family, "planned": False, "reason": pl.reason}
+            if pl.planned:
+                cell = _task(a.out, pl.task, pl.family, a)
+            path.write_text(json.dumps(cell, indent=1))
+            got = cell.get("eval", cell.get("check", {}))
+            print(f"<!-- [{k}/{len(planned)}] {pl.task}: {got.get('successes', '-')}/"
+                  f"{got.get('episodes', '-')} -->", flush=True)  # fmt: skip
+    cells = [json.loads(f.read_text()) for f in sorted(cells_dir.glob("*.json"))]
+    _report(cells, a)
 
 
 if __name__ == "__main__":

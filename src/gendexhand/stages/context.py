@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from gendexhand.assets.catalog import catalog
+from gendexhand.config.scene import SceneConfig
 
 
 def catalog_section(category: str | None = None) -> str:
@@ -70,3 +71,35 @@ def state_section() -> str:
     from gendexhand.sim.snapshot import state_reference
 
     return state_reference()
+
+
+def sandbox_section() -> str:
+    """The reward sandbox's rules, its numpy and math members and its builtins (the sandbox's
+    own documentation, so the prompt states exactly what the checker enforces)."""
+    import re
+
+    import gendexhand.sandbox as sandbox
+
+    doc = sandbox.__doc__ or ""
+    start, end = doc.find("Allowed code"), doc.find("\nModules\n")
+    text = doc[start:end].strip() if start >= 0 and end > start else doc
+    text = re.sub(r":\w+:`~?(?:[\w.]+\.)?([^`.]+)`", r"\1", text)  # :data:`a.B` -> B
+    return text.replace("``", "`")
+
+
+def scene_section(config: SceneConfig) -> str:
+    """One JSON object per object of ``config``: instance, asset, position, scale, whether it is
+    fixed, and the asset's size, parts, joints and grasp frames."""
+    from gendexhand.assets.catalog import get_asset
+
+    rows = []
+    for o in config.objects:
+        a = get_asset(o.asset)
+        s = a.summary()
+        row = {"name": o.instance, "asset": o.asset, "pos": list(o.pos), "scale": o.scale,
+               "fixed": a.fixed if o.fixed is None else o.fixed,
+               "size_m": s["size_m"], "parts": s["parts"], "joints": s["joints"],
+               "grasp_frames": [g.name for g in a.grasps],
+               "description": s["description"]}  # fmt: skip
+        rows.append(json.dumps(row))
+    return "\n".join(rows)
