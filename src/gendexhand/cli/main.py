@@ -180,6 +180,7 @@ def _add_dataset_parsers(verbs: Verbs) -> None:
 
 
 def _add_propose_parser(verbs: Verbs) -> None:
+    from gendexhand.cli.envs_cmd import add_envs_parser
     from gendexhand.cli.plan_cmd import add_plan_parser
     from gendexhand.cli.propose_cmd import add_diversity_parser, add_propose_parser
     from gendexhand.cli.refine_cmd import add_refine_parser
@@ -188,6 +189,7 @@ def _add_propose_parser(verbs: Verbs) -> None:
     add_diversity_parser(verbs)
     add_refine_parser(verbs)
     add_plan_parser(verbs)
+    add_envs_parser(verbs)
 
 
 def _add_cassette_parser(verbs: Verbs) -> None:
