@@ -165,10 +165,9 @@ class TaskEnv(gym.Env):
 
     def step(self, action: np.ndarray) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
         a = np.asarray(action, dtype=float).reshape(-1)
-        if a.shape != self.action_space.shape:
-            raise ValueError(
-                f"action has {a.size} values; the task has {self.action_space.shape[0]}"
-            )
+        nu = int(self.scene.model.nu)
+        if a.shape != (nu,):
+            raise ValueError(f"action has {a.size} values; the task has {nu} actuators")
         if self.options.action_noise > 0.0:
             a = a + self._rng.normal(0.0, self.options.action_noise, a.shape)
         a = np.clip(a, -1.0, 1.0)
