@@ -3,6 +3,7 @@ running the subtasks before it on randomised episodes and keeping the successful
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,19 +48,20 @@ def subtask_index(plan: PlanConfig, name: str) -> int:
 
 def _start_state(
     job: tuple[PlanConfig, SceneConfig, int, int, Path | None],
-) -> tuple[StartState | None, int]:
+) -> tuple[StartState | None, int, str]:
     """Run the subtasks before subtask ``index`` on episode ``seed``: the state if all succeed,
-    and the control steps run."""
+    the control steps run, and why not ("subtask: reason") if one failed."""
     plan, base, index, s, skills = job
     ep = start_episode(plan, base, s, skills)
     scene = ep.scene
     results = run_chain(ep, list(plan.subtasks[:index]), PredicateContext.capture(scene))
     steps = sum(r.steps for r in results)
-    if not all(r.success for r in results):
-        return None, steps
+    failed = next((r for r in results if not r.success), None)
+    if failed is not None:
+        return None, steps, f"{failed.name}: {failed.reason[:100]}"
     state = np.zeros(mujoco.mj_stateSize(scene.model, STATE_SIG))
     mujoco.mj_getState(scene.model, scene.data, state, STATE_SIG)
-    return StartState(s, state, scene.data.ctrl.copy()), steps
+    return StartState(s, state, scene.data.ctrl.copy()), steps, ""
 
 
 def collect_start_states(
@@ -86,11 +88,13 @@ def collect_start_states(
     attempts = max_attempts or 3 * count
     jobs = [(plan, base, index, s, skills) for s in range(seed, seed + attempts)]
     states = StartStates()
+    why: Counter[str] = Counter()
 
-    def keep(results: Iterable[tuple[StartState | None, int]]) -> None:
-        for k, (start, steps) in enumerate(results):
+    def keep(results: Iterable[tuple[StartState | None, int, str]]) -> None:
+        for k, (start, steps, reason) in enumerate(results):
             states.attempts += 1
             states.control_steps += steps
+            why[reason] += start is None
             if start is not None:
                 states.append(start)
                 if progress:
@@ -104,7 +108,9 @@ def collect_start_states(
     finally:
         results.close()  # stops the workers
     if not states:
-        raise ConfigError(f"no episode reached the start of subtask {subtask!r}")
+        seen = "; ".join(f"{w} ×{n}" for w, n in why.most_common(3) if n)
+        raise ConfigError(f"no episode reached the start of subtask {subtask!r} in "
+                          f"{states.attempts} tries ({seen})")  # fmt: skip
     return states
 
 
