@@ -1,10 +1,12 @@
 """Stage-3 benchmark: rules-generated tasks, refined, planned, trained and evaluated end to end.
 
 Run: ``.venv/bin/python benchmarks/bench_plans.py [--out runs/bench_plans] [--n 40]
-[--check 6] [--episodes 50] [--steps 30000] [--workers 2] [--scripted-grasps] [--report]``.
+[--task SENTENCE]... [--check 6] [--episodes 50] [--steps 30000] [--workers 2]
+[--scripted-grasps] [--report]``.
 
-Proposes ``--n`` tasks with the rules planner (seed 0; the families take turns), refines them
-(rules) and plans them (rules). Then, per planned task:
+Proposes ``--n`` tasks with the rules planner (seed 0; the families take turns), or the tasks
+of the ``--task`` sentences, refines them (rules) and plans them (rules). Then, per planned
+task:
 
 1. trains its rl subtasks (learned grasps, rotations) with PPO, at most ``--steps`` control
    steps each, stopping at 90 % on the in-training evaluation;
@@ -16,8 +18,9 @@ Each task's outcome is one JSON file in ``OUT/cells/`` written when the task is 
 skips finished tasks (and each stage skips its own finished work), so the benchmark resumes
 where it stopped. ``--report`` prints the tables from the cells without running anything. The
 tables (Markdown, for benchmarks/RESULTS.md): per family, tasks, planned, solved, the mean
-success rate on the new episodes and the training steps per task; the failures by subtask and
-reason; the control steps per 1000 successes.
+success rate on the new episodes and the training steps per task; per task, the same with the
+control steps per 1000 successes (start states + training + 1000 × the new episodes' steps per
+success); the failures by subtask and reason.
 """
 
 from __future__ import annotations
@@ -132,6 +135,20 @@ def _report(cells: list[Cell], a: argparse.Namespace) -> None:
     if successes:
         print(f"\ncontrol steps per 1000 successes (new episodes, all their steps): "
               f"{steps / successes * 1000 / 1e6:.2f} M")  # fmt: skip
+    print("\n| task | family | solved | success (new episodes) | training steps | control "
+          "steps per 1000 successes |")  # fmt: skip
+    print("|---|---|---|---|---|---|")
+    for c in cells:
+        if not c.get("planned"):
+            continue
+        e = c.get("eval")
+        cost = sum(t.get("steps", 0) + t.get("start_state_steps", 0) for t in c["train"].values())
+        per = (f"{(cost + 1000 * e['steps'] / e['successes']) / 1e6:.2f} M"
+               if e and e["successes"] else "-")  # fmt: skip
+        rate = f"{e['successes']}/{e['episodes']}" if e else "-"
+        tr = sum(t.get("steps", 0) for t in c["train"].values())
+        print(f"| {c['task']} | {c['family']} | {'yes' if c.get('solved') else 'no'} | {rate} "
+              f"| {tr:,} | {per} |")  # fmt: skip
     print("\nfailures (family: subtask: reason ×episodes):")
     print(*(f"- ×{k} {w}" for w, k in why.most_common()), sep="\n")
 
@@ -140,6 +157,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--out", type=Path, default=Path("runs/bench_plans"))
     p.add_argument("--n", type=int, default=40)
+    p.add_argument("--task", action="append", default=None, metavar="SENTENCE")
     p.add_argument("--check", type=int, default=6)
     p.add_argument("--episodes", type=int, default=50)
     p.add_argument("--steps", type=int, default=30_000)
@@ -152,7 +170,7 @@ def main() -> None:
         print(f"<!-- machine: {platform.machine()}, {os.cpu_count()} cores; "
               f"{time.strftime('%Y-%m-%d')} -->")  # fmt: skip
         if not (a.out / PROPOSALS_SUMMARY).is_file():
-            propose_tasks(a.out, n=a.n, seed=0, sheets=False)
+            propose_tasks(a.out, n=0 if a.task else a.n, sentences=a.task, seed=0, sheets=False)
         if not (a.out / REFINE_RUN_SUMMARY).is_file():
             refine_run(a.out, visibility=False)
         planned = plan_run(a.out, learned=not a.scripted_grasps)

@@ -130,3 +130,25 @@ def test_rotation_in_hand_is_a_learned_turn_after_a_learned_grasp(pool: dict[str
         rules_plan(broken, scene_for(c))
     with pytest.raises(ConfigError, match="axis 'w'"):
         rotate_reward("cube", ("thumb", "index"), "w", 90)
+
+
+def test_a_side_grasp_is_preferred_where_the_asset_has_one(pool: dict[str, list]) -> None:
+    """Budget: < 1 s. ``prefer`` names a frame of the object (falling back to any frame when it
+    is unreachable is the motion primitive's; see plan.schema.MotionSpec.prefer)."""
+    from gendexhand.assets.catalog import get_asset
+    from gendexhand.plan.load import validate_plan
+
+    for family in ("pick_lift", "place_in", "place_on"):
+        for c in pool[family][:4]:
+            config = scene_for(c)
+            plan = rules_plan(c.proposal, config, learned=False)
+            reach = plan.subtasks[0].motion  # type: ignore[attr-defined]
+            frames = {g.name for g in get_asset(next(
+                o.asset for o in config.objects if o.instance == reach.object)).grasps}  # fmt: skip
+            assert reach.prefer == ("body_side" if "body_side" in frames else None)
+            assert reach.grasp is None
+            bad = plan.model_copy(update={"subtasks": [
+                plan.subtasks[0].model_copy(update={"motion": reach.model_copy(
+                    update={"prefer": "nope"})}), *plan.subtasks[1:]]})  # fmt: skip
+            with pytest.raises(ConfigError, match="unknown grasp frame 'nope'"):
+                validate_plan(bad, config)

@@ -217,10 +217,9 @@ def demo(out: Path) -> int:
         )
         print(f"[{k}/{len(plans)}] {name}: {chain}")
         videos += result.videos
-    learned = _demo_learned(out)
     from gendexhand.cli.demo_generated import demo_generated
 
-    learned += demo_generated(out)
+    learned = demo_generated(out)
     print("\nresults:")
     for s in sheets:
         print(f"  {s}")
@@ -229,48 +228,6 @@ def demo(out: Path) -> int:
     for line in learned:
         print(f"  {line}")
     return 0
-
-
-def _demo_learned(out: Path) -> list[str]:
-    """Train the learned grasp of pick_bottle_rl, evaluate the chain, collect a few episodes."""
-    from gendexhand.examples import task_plans
-    from gendexhand.learn.train import TrainSettings, train_subtask
-    from gendexhand.stages.collect import collect
-    from gendexhand.stages.execute import run_plan
-    from gendexhand.store.paths import CURVE_FILE, TaskPaths
-
-    ((_, plan_path),) = run_tasks(out, None, task_plans(learned=True)["pick_bottle_rl"])
-    run = RunDir(out)
-    paths = TaskPaths("pick_bottle_rl")
-    skills = run.path(paths.skills)
-    print("\npick_bottle_rl: learning the grasp with PPO (reach and approach are planned):")
-    t0 = time.perf_counter()
-    res = train_subtask(
-        run, paths, plan_path, "grasp",
-        TrainSettings(steps=30_000, envs=2, target=0.9, eval_every=5_000, eval_episodes=20,
-                      start_states=16),
-        progress=lambda m: print(f"  {m}"), force=True,
-    )  # fmt: skip
-    print(
-        f"  grasp: {res.success_rate:.0%} after {res.steps} control steps "
-        f"({time.perf_counter() - t0:.0f} s)"
-    )
-    ev = run_plan(
-        plan_path, 20, seed=1000, run_dir=out, out=paths.eval, video_episodes=1, workers=2,
-        force=True, skills=skills, progress=lambda m: None,
-    )  # fmt: skip
-    print(f"  whole chain on 20 new episodes: {ev.summary.success_rate:.0%} succeeded")
-    got = collect(plan_path, out, paths.episodes, 10, skills=skills, seed=100_000, workers=2)
-    per = got.steps_per_success
-    print(
-        f"  collected {got.successes} successful episodes of {got.attempts} "
-        f"({'-' if per is None else f'{per:.0f}'} control steps per success)"
-    )
-    return [
-        str(skills / "grasp" / CURVE_FILE),
-        *(str(v) for v in ev.videos),
-        str(run.path(paths.episodes)),
-    ]
 
 
 def _print_summary(result: BatchResult) -> None:

@@ -46,9 +46,9 @@ GRASP_HORIZON = 40
 ROTATE_HORIZON = 100
 """Control steps a learned in-hand rotation gets."""
 SIDE_GRASP = "body_side"
-"""The grasp frame a free object is reached at when its asset has it: a learned grasp from the
-side held the bottle in 20/20 episodes, from whichever frame reached first 12/20
-(benchmarks/RESULTS.md, issue 16)."""
+"""The grasp frame a free object is reached at when its asset has it and it is reachable (else
+any): a learned grasp from the side held the bottle in 20/20 episodes, from whichever frame
+reached first 12/20 (benchmarks/RESULTS.md, issue 16)."""
 ARM_GROUPS = ("arm", "wrist")
 """Discovered groups that are not the hand's fingers (:mod:`gendexhand.embodiment.discovery`)."""
 _LIFTED = re.compile(r"lifted\(\s*\w+\s*,\s*([0-9.]+)\s*\)")
@@ -128,7 +128,7 @@ def _grasp(x: _Ctx, t: str, prefix: str = "") -> list[Step]:
         close = _scripted(f"{prefix}close", "close", 20, f"grasped({t})")
     reach = _motion(f"{prefix}reach", f"not lifted({t}, 0.01)", primitive="pre_grasp", object=t)
     if SIDE_GRASP in {g.name for g in get_asset(_obj(x.config, t).asset).grasps}:
-        reach["motion"]["grasp"] = SIDE_GRASP
+        reach["motion"]["prefer"] = SIDE_GRASP
     return [reach, _motion(f"{prefix}approach", f"near(palm, {t}, 0.12)", primitive="approach"),
             close]  # fmt: skip
 

@@ -69,6 +69,11 @@ class MotionSpec(_Strict):
     grasp: str | None = Field(
         default=None, description="pre_grasp: a grasp frame of the object; default: any."
     )
+    prefer: str | None = Field(
+        default=None,
+        description="pre_grasp: a grasp frame to use when it is reachable, else any (ignored "
+        "when grasp is given).",
+    )
     part: str | None = Field(
         default=None, description="transport_to/move_to: a part of the object (default interior)."
     )

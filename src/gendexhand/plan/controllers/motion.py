@@ -61,6 +61,7 @@ class MotionController(Controller[MotionSubtask]):
         asset = plan.objects[m.object]
         named = (
             ("grasp", "grasp frame", m.grasp, [g.name for g in asset.grasps]),
+            ("prefer", "grasp frame", m.prefer, [g.name for g in asset.grasps]),
             ("part", "part", m.part, [p.name for p in asset.parts]),
             ("joint", "joint", m.joint, [j.name for j in asset.joints]),
         )
@@ -130,11 +131,15 @@ def _held_and_grasped(ep: Episode) -> tuple[str, ...]:
 
 def _pre_grasp(ep: Episode, spec: MotionSpec) -> int:
     """Move the palm to the best reachable grasp of ``object`` (``grasp``: one of its grasp
-    frames, default any), backed off by the grasp's standoff."""
+    frames, default any; ``prefer``: that frame if it is reachable, else any), backed off by
+    the grasp's standoff."""
     assert spec.object is not None  # the schema requires it
     t0 = time.perf_counter()
-    cands = grasp_candidates(ep.scene, spec.object, spec.grasp, seed=ep.seed,
+    cands = grasp_candidates(ep.scene, spec.object, spec.grasp or spec.prefer, seed=ep.seed,
                              clearance=spec.clearance)  # fmt: skip
+    if not cands and spec.grasp is None and spec.prefer is not None:  # any other frame
+        cands = grasp_candidates(ep.scene, spec.object, None, seed=ep.seed,
+                                 clearance=spec.clearance)  # fmt: skip
     ep.grasp_s += time.perf_counter() - t0
     if not cands:
         raise SubtaskError(Cat.GRASP, f"no reachable, collision-free grasp of {spec.object!r}")
