@@ -383,6 +383,7 @@ def test_near_and_palm_at(still: Scene) -> None:
 def test_registry_and_description() -> None:
     assert set(PREDICATES) == {
         "grasped",
+        "gripped",
         "lifted",
         "inside",
         "on_top",
@@ -559,3 +560,26 @@ def test_a_region_may_not_take_an_object_name() -> None:
             "task": {"name": "region"}, "objects": [{"asset": "cube", "pos": [0.1, 0.0]}],
             "regions": [{"name": "cube", "pos": [0.0, 0.0]}],
         })  # fmt: skip
+
+
+def test_gripped_is_a_grasp_that_squeezes_with_a_multiple_of_the_weight() -> None:
+    """Budget: < 5 s. After the packaged pick_bottle chain's scripted close the bottle is
+    grasped; gripped asks for the hand's normal forces to reach factor × its weight."""
+    from gendexhand.examples import task_plans
+    from gendexhand.plan.chain import run_chain, start_episode
+    from gendexhand.plan.load import load_plan
+    from gendexhand.predicates import PredicateContext
+    from gendexhand.predicates.library import gripped
+
+    plan, base = load_plan(task_plans()["pick_bottle"])
+    ep = start_episode(plan, base, 0, None)
+    ctx = PredicateContext.capture(ep.scene)
+    assert not gripped(ctx, "bottle")
+    results = run_chain(ep, list(plan.subtasks[:3]), ctx)
+    assert all(r.success for r in results)
+    scene = ep.scene
+    force = sum(hand_contact_forces(scene, "bottle").values())
+    weight = float(scene.model.body_subtreemass[scene.objects["bottle"].body]) * 9.81
+    assert grasped(ctx, "bottle") and force > 0
+    assert gripped(ctx, "bottle", 0.5 * force / weight)
+    assert not gripped(ctx, "bottle", 2.0 * force / weight)

@@ -347,3 +347,17 @@ def palm_at(ctx: PredicateContext, target: str | Sequence[float], tol: float) ->
 
 
 # ---------------------------------------------------------------------------------- parser
+
+
+@_predicate("object", "number")
+def gripped(ctx: PredicateContext, obj: str, factor: float = 2.0) -> bool:
+    """The hand holds ``obj`` (:func:`grasped`) firmly enough to lift it: the normal forces of
+    the fingers and palm on it sum to at least ``factor`` times its weight (with friction about
+    1, the friction of such a grip bears the weight with margin; a light touch of 0.2 N is a
+    grasp but not a grip)."""
+    if not grasped(ctx, obj):
+        return False
+    scene = ctx.scene
+    handle = object_handle(scene, obj)
+    weight = float(scene.model.body_subtreemass[handle.body]) * float(-scene.model.opt.gravity[2])
+    return sum(hand_contact_forces(scene, obj).values()) >= factor * weight
