@@ -18,6 +18,7 @@ from gendexhand.sim.builder import ObjectHandle
 from gendexhand.sim.contact import (
     hand_contact_forces,
     hand_lift_force,
+    hand_net_force,
     touches_other_than_hand,
     touching,
 )
@@ -32,6 +33,8 @@ ON_TOP_GAP = 0.015
 """Metres: how far above the support's top the object's lowest point may be in ``on_top``."""
 MAX_TEXT = 2000
 """Characters: the longest success expression accepted."""
+GRIP_OPPOSITION = 0.5
+"""A grip's net hand force on the object is at most this fraction of its normal forces' sum."""
 
 ArgKind = Literal["object", "container", "joint", "number", "axis", "point", "target", "region"]
 Arg = str | float | tuple[float, ...]
@@ -351,13 +354,16 @@ def palm_at(ctx: PredicateContext, target: str | Sequence[float], tol: float) ->
 
 @_predicate("object", "number")
 def gripped(ctx: PredicateContext, obj: str, factor: float = 2.0) -> bool:
-    """The hand holds ``obj`` (:func:`grasped`) firmly enough to lift it: the normal forces of
+    """The hand holds ``obj`` (:func:`grasped`) in a grip that can lift it: the normal forces of
     the fingers and palm on it sum to at least ``factor`` times its weight (with friction about
-    1, the friction of such a grip bears the weight with margin; a light touch of 0.2 N is a
-    grasp but not a grip)."""
+    1 such a grip bears the weight with margin), and they oppose each other — the hand's net
+    force on it is at most :data:`GRIP_OPPOSITION` of their sum — so that a thumb pressing
+    the object onto the table, with a fingertip brushing it, is a grasp but not a grip."""
     if not grasped(ctx, obj):
         return False
     scene = ctx.scene
     handle = object_handle(scene, obj)
     weight = float(scene.model.body_subtreemass[handle.body]) * float(-scene.model.opt.gravity[2])
-    return sum(hand_contact_forces(scene, obj).values()) >= factor * weight
+    total = sum(hand_contact_forces(scene, obj).values())
+    net = float(np.linalg.norm(hand_net_force(scene, obj)))
+    return total >= factor * weight and net <= GRIP_OPPOSITION * total

@@ -110,6 +110,17 @@ def hand_lift_force(scene: Scene, obj: str) -> float:
     return up
 
 
+def hand_net_force(scene: Scene, obj: str) -> np.ndarray:
+    """The hand's total contact force on ``obj`` (3,), world frame (N): near zero for fingers
+    that squeeze it from opposite sides, as large as their sum for a hand pushing it."""
+    force = np.zeros(6)
+    net = np.zeros(3)
+    for i, _, sign in hand_contacts(scene, obj):
+        mujoco.mj_contactForce(scene.model, scene.data, i, force)
+        net += sign * (scene.data.contact[i].frame.reshape(3, 3).T @ force[:3])
+    return net
+
+
 def touches_other_than_hand(scene: Scene, obj: str) -> bool:
     """Whether ``obj`` is in contact with anything that is not part of the hand."""
     mine = set(scene.objects[obj].bodies)
