@@ -357,7 +357,7 @@ def gripped(ctx: PredicateContext, obj: str, factor: float = 2.0) -> bool:
     """The hand holds ``obj`` (:func:`grasped`) in a grip that can lift it: the normal forces of
     the fingers and palm on it sum to at least ``factor`` times its weight (with friction about
     1 such a grip bears the weight with margin), and they oppose each other — the hand's net
-    force on it is at most :data:`GRIP_OPPOSITION` of their sum — so that a thumb pressing
+    force on it is at most half their sum (``GRIP_OPPOSITION``) — so that a thumb pressing
     the object onto the table, with a fingertip brushing it, is a grasp but not a grip."""
     if not grasped(ctx, obj):
         return False

@@ -45,10 +45,19 @@ def embodiment_section(name: str = "franka_shadow", hand: Path | None = None) ->
     return "\n".join(lines)
 
 
+def plain(text: str) -> str:
+    """Docstring text as a prompt shows it: Sphinx roles (``:func:`~a.b```) become the bare
+    name, double backquotes single ones."""
+    import re
+
+    text = re.sub(r":\w+:`~?(?:[\w.]+\.)?([^`.]+)`", r"\1", text)
+    return text.replace("``", "`")
+
+
 def predicates_section() -> str:
     from gendexhand.predicates.library import allowed_text, describe_predicates
 
-    return describe_predicates() + "\n" + allowed_text()
+    return plain(describe_predicates() + "\n" + allowed_text())
 
 
 def primitives_section() -> str:
