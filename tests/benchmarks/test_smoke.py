@@ -109,3 +109,21 @@ def test_bench_ablation(tmp_path: Path) -> None:
     assert [t["subtask"] for t in cell["training"]] == ["whole"]
     assert cell["training"][0]["steps"] == 64
     assert cell["settings"] == {"envs": 1, "start_states": 1, "eval_episodes": 1, "n_steps": 64}
+
+
+def test_bench_plans_reports_its_cells(tmp_path: Path) -> None:
+    """The report from finished cells (what a resumed run prints). Budget: 4 s."""
+    cells = tmp_path / "cells"
+    cells.mkdir()
+    solved = {"task": "pick_x", "family": "pick_lift", "planned": True,
+              "train": {"grasp": {"steps": 10000, "start_state_steps": 3000, "success": 1.0}},
+              "check": {"episodes": 6, "successes": 6, "steps": 1200, "failures": {}},
+              "solved": True, "eval": {"episodes": 50, "successes": 40, "steps": 10000,
+                                       "failures": {"lift: predicate": 10}}}  # fmt: skip
+    none = {"task": "tip_y", "family": "tip_out", "planned": False, "reason": "no plan"}
+    (cells / "pick_x.json").write_text(json.dumps(solved))
+    (cells / "tip_y.json").write_text(json.dumps(none))
+    out = run_bench("bench_plans.py", "--out", tmp_path, "--report")
+    assert "| pick_lift | 1 | 1 | 1 | 80% | 10,000 |" in out
+    assert "| pick_x | pick_lift | yes | 40/50 | 10,000 | 0.26 M |" in out
+    assert "×10 pick_lift: lift: predicate (eval)" in out and "tip_out: no plan" in out
