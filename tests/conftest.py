@@ -6,13 +6,18 @@ from gendexhand.sim.gl import select_gl_backend
 
 select_gl_backend()
 
+from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
 
 import pytest  # noqa: E402
 
 from gendexhand.config import SceneConfig, parse_scene  # noqa: E402
 from gendexhand.examples import example_scenes  # noqa: E402
 from gendexhand.sim.scene import Scene, build_scene  # noqa: E402
+
+if TYPE_CHECKING:
+    from tests.llm.server import ScriptedServer
 
 EXAMPLES = {p.stem: p for p in example_scenes()}
 
@@ -94,3 +99,14 @@ def reference_scene() -> Scene:
     from gendexhand.config import load_scene
 
     return build_scene(load_scene(EXAMPLES["reference"]))
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ScriptedServer]:
+    """The scripted LLM server (tests/llm/server.py), with test keys for both SDKs."""
+    from tests.llm.server import ScriptedServer
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
+    with ScriptedServer() as s:
+        yield s

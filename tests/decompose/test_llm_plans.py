@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,14 +23,6 @@ from gendexhand.stages.plan_llm import ANSWERS
 from gendexhand.store.paths import PLANS_SUMMARY, TASKS_DIR
 
 from ..llm.server import ScriptedServer, anthropic_tool, openai_text
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ScriptedServer]:
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
-    with ScriptedServer() as s:
-        yield s
 
 
 @pytest.fixture(scope="module")

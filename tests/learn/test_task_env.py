@@ -82,10 +82,10 @@ def test_registered_ids_options_noise_and_randomisation(run: Path) -> None:
     base = env.unwrapped
     bottle = base.scene.objects["bottle"]
     geom = next(iter(bottle.geoms))
-    assert 0.5 * base._friction[geom, 0] <= base.scene.model.geom_friction[geom, 0] <= (
-        0.6 * base._friction[geom, 0] + 1e-12)  # fmt: skip
+    assert 0.5 * base.dynamics.friction[geom, 0] <= base.scene.model.geom_friction[geom, 0] <= (
+        0.6 * base.dynamics.friction[geom, 0] + 1e-12)  # fmt: skip
     dofs = base.scene.robot.dof_adr
-    assert np.allclose(base.scene.model.dof_damping[dofs], 2.0 * base._damping[dofs])
+    assert np.allclose(base.scene.model.dof_damping[dofs], 2.0 * base.dynamics.damping[dofs])
     o2, _ = env.reset(seed=1)
     assert np.array_equal(o1, o2)  # the seed decides the noise too
     clean, _ = gym.make(env_id).reset(seed=1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,14 +36,6 @@ DRAWER: dict[str, Any] = {
     "success_words": "the drawer is half open",
     "success": "joint_fraction(drawer, drawer_slide) >= 0.5", "skills": ["grasp", "pull"],
 }  # fmt: skip
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ScriptedServer]:
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
-    with ScriptedServer() as s:
-        yield s
 
 
 def _openai(server: ScriptedServer) -> str:

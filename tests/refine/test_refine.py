@@ -4,7 +4,6 @@ the multimodal path against the scripted server."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -89,13 +88,6 @@ def test_a_seeded_fault_is_found_and_fixed_offline(name: str, tmp_path: Path) ->
 def test_the_good_scene_passes_with_every_check(tmp_path: Path) -> None:
     report, _ = verify(_config({}), TaskProposal.model_validate(PROPOSAL))
     assert report.passed and report.findings == [] and report.grasps == {"apple": 1}
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ScriptedServer]:
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-    with ScriptedServer() as s:
-        yield s
 
 
 def _answer(*directives: str) -> Any:

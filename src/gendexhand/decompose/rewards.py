@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gendexhand.errors import ConfigError
+from gendexhand.predicates.library import GRASP_FORCE
 
 THUMB = "thumb"
 """The discovered name of the opposing finger (:mod:`gendexhand.embodiment.discovery`)."""
-PRESS = 0.2
-"""Newtons of contact that count as a finger pressing on the object."""
+PRESS = GRASP_FORCE
+"""Newtons of contact that count as a finger pressing on the object (as in ``grasped``)."""
 AXES = {"x": 0, "y": 1, "z": 2}
 
 
@@ -89,9 +90,10 @@ def rotate_reward(obj: str, fingers: Sequence[str], axis: str, degrees: float) -
         f"    spin = min({sign} * float(o.angvel[{AXES[axis]}]), 2.0) / 2.0 - 1.0",
         *_contact_lines(obj, others),
         "    drift = -float(np.linalg.norm(o.pos - state.palm.pos))",
-        '    return {"spin": spin, "thumb": thumb, "held": held, "drift": drift}',
+        '    return {"spin": spin, "thumb": thumb, "fingers": fingers, "held": held,',
+        '            "drift": drift}',
     ]
-    weights = {"spin": 1.0, "thumb": 0.3, "held": 1.0, "drift": 2.0}
+    weights = {"spin": 1.0, "thumb": 0.3, "fingers": 0.3, "held": 1.0, "drift": 2.0}
     return checked(Reward("\n".join(lines) + "\n", weights))
 
 

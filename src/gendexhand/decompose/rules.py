@@ -49,8 +49,6 @@ SIDE_GRASP = "body_side"
 """The grasp frame a free object is reached at when its asset has it and it is reachable (else
 any): a learned grasp from the side held the bottle in 20/20 episodes, from whichever frame
 reached first 12/20 (benchmarks/RESULTS.md, issue 16)."""
-ARM_GROUPS = ("arm", "wrist")
-"""Discovered groups that are not the hand's fingers (:mod:`gendexhand.embodiment.discovery`)."""
 _LIFTED = re.compile(r"lifted\(\s*\w+\s*,\s*([0-9.]+)\s*\)")
 _ROTATED = re.compile(r"rotated\(\s*'?(\w+)'?\s*,\s*'?([xyz])'?\s*,\s*(-?[0-9.]+)")
 _JOINT = JOINT_TERM
@@ -63,21 +61,20 @@ class Hand:
     """What a plan may name of the embodiment: its finger groups and its fingertips."""
 
     groups: tuple[str, ...]
-    """Actuator groups of the fingers (every discovered group but arm and wrist)."""
+    """Actuator groups of the fingers (discovery names each finger's group after the finger)."""
     fingers: tuple[str, ...]
     """Fingertip names (``thumb``, ``index``…), as reward code reads them."""
 
 
 @lru_cache(maxsize=8)
 def _hand(name: str, hand: Path | None) -> Hand:
-    from gendexhand.sim.scene import build_scene
+    from gendexhand.embodiment.embodiment import Embodiment
+    from gendexhand.embodiment.registry import robot_spec
 
-    config = SceneConfig.model_validate(
-        {"task": {"name": "hand"}, "embodiment": {"name": name, "hand": hand}}
-    )
-    robot = build_scene(config, settle=False).robot
-    groups = tuple(g.name for g in robot.groups if g.name not in ARM_GROUPS)
-    return Hand(groups, tuple(robot.layout.fingers))
+    robot = robot_spec(name, hand)
+    layout = Embodiment(robot.spec.compile(), robot).layout  # the robot alone, no scene
+    fingers = tuple(layout.fingers)
+    return Hand(tuple(g.name for g in layout.groups if g.name in fingers), fingers)
 
 
 def hand_of(embodiment: EmbodimentConfig) -> Hand:

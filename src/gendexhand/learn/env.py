@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import gymnasium as gym
@@ -32,6 +33,51 @@ from gendexhand.sandbox import RewardRejected, combine
 from gendexhand.sim.control import ControlLoop
 from gendexhand.sim.scene import STATE_SIG, Scene, build_scene
 from gendexhand.sim.snapshot import take_snapshot
+
+
+@dataclass(frozen=True)
+class Dynamics:
+    """A scene's friction, masses, inertias and damping as built, to randomise from."""
+
+    friction: np.ndarray
+    mass: np.ndarray
+    inertia: np.ndarray
+    damping: np.ndarray
+
+    @classmethod
+    def of(cls, scene: Scene) -> Dynamics:
+        m = scene.model
+        return cls(m.geom_friction.copy(), m.body_mass.copy(), m.body_inertia.copy(),
+                   m.dof_damping.copy())  # fmt: skip
+
+    def randomize(
+        self,
+        scene: Scene,
+        rng: np.random.Generator,
+        friction_range: tuple[float, float],
+        mass_range: tuple[float, float],
+        damping_range: tuple[float, float] | None = None,
+    ) -> None:
+        """Restore the built values, then scale each object's sliding friction and each free
+        object's mass (and inertia) by a factor drawn from its range, in scene order, and with
+        ``damping_range`` each robot joint's damping; then recompute the model's constants."""
+        m = scene.model
+        m.geom_friction[:] = self.friction
+        m.body_mass[:] = self.mass
+        m.body_inertia[:] = self.inertia
+        m.dof_damping[:] = self.damping
+        for h in scene.objects.values():
+            geoms, bodies = list(h.geoms), list(h.bodies)
+            m.geom_friction[geoms, 0] = self.friction[geoms, 0] * rng.uniform(*friction_range)
+            if h.qpos_adr is not None:  # a lighter or heavier object, same density everywhere
+                k = rng.uniform(*mass_range)
+                m.body_mass[bodies] = self.mass[bodies] * k
+                m.body_inertia[bodies] = self.inertia[bodies] * k
+        if damping_range is not None:
+            dofs = scene.robot.dof_adr
+            m.dof_damping[dofs] = self.damping[dofs] * rng.uniform(*damping_range, len(dofs))
+        mujoco.mj_setConst(m, scene.data)
+
 
 Snapshot = dict[str, Any]
 """A :class:`~gendexhand.sim.snapshot.StateSnapshot` as the plain dict reward code reads."""
@@ -65,7 +111,7 @@ class SubtaskEnv(gym.Env):
         self.reward_fn, self.weights = reward, dict(weights)
         self.friction_range, self.mass_range = friction_range, mass_range
         self.horizon = self.sub.rl.horizon
-        self._scenes: dict[int, tuple[Scene, np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._scenes: dict[int, tuple[Scene, Dynamics]] = {}
         self._rng = np.random.default_rng(seed)
         scene = self._scene(self.starts[0].seed)
         self.scene = scene
@@ -85,29 +131,14 @@ class SubtaskEnv(gym.Env):
     def _scene(self, seed: int) -> Scene:
         if seed not in self._scenes:
             scene = build_scene(randomized_scene(self.plan, self.base, seed), settle=False)
-            self._scenes[seed] = (
-                scene,
-                scene.model.geom_friction.copy(),
-                scene.model.body_mass.copy(),
-                scene.model.body_inertia.copy(),
-            )
+            self._scenes[seed] = (scene, Dynamics.of(scene))
         return self._scenes[seed][0]
 
     def _load(self, start: StartState) -> None:
         scene = self._scene(start.seed)
-        _, friction, mass, inertia = self._scenes[start.seed]
+        self._scenes[start.seed][1].randomize(scene, self._rng, self.friction_range,
+                                              self.mass_range)  # fmt: skip
         m = scene.model
-        m.geom_friction[:] = friction
-        m.body_mass[:] = mass
-        m.body_inertia[:] = inertia
-        for h in scene.objects.values():
-            f = self._rng.uniform(*self.friction_range)
-            m.geom_friction[list(h.geoms), 0] = friction[list(h.geoms), 0] * f
-            if h.qpos_adr is not None:  # a lighter or heavier object, same density everywhere
-                k = self._rng.uniform(*self.mass_range)
-                m.body_mass[list(h.bodies)] = mass[list(h.bodies)] * k
-                m.body_inertia[list(h.bodies)] = inertia[list(h.bodies)] * k
-        mujoco.mj_setConst(m, scene.data)
         mujoco.mj_setState(m, scene.data, start.state, STATE_SIG)
         scene.data.ctrl[:] = start.ctrl
         mujoco.mj_forward(m, scene.data)

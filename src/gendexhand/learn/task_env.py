@@ -35,6 +35,7 @@ import mujoco
 import numpy as np
 
 from gendexhand.errors import ConfigError
+from gendexhand.learn.env import Dynamics
 from gendexhand.plan.load import load_plan
 from gendexhand.plan.policy import observe
 from gendexhand.plan.randomize import randomized_scene
@@ -100,10 +101,7 @@ class TaskEnv(gym.Env):
     # ------------------------------------------------------------------ scenes
     def _build(self, seed: int) -> Scene:
         scene = build_scene(randomized_scene(self.plan, self.base, seed))
-        self._friction = scene.model.geom_friction.copy()
-        self._mass = scene.model.body_mass.copy()
-        self._inertia = scene.model.body_inertia.copy()
-        self._damping = scene.model.dof_damping.copy()
+        self.dynamics = Dynamics.of(scene)
         self.loop = ControlLoop(scene)
         self.ctx = PredicateContext.capture(scene)
         self.success = parse_success(self.success_text, scene)
@@ -117,23 +115,6 @@ class TaskEnv(gym.Env):
                 for i in range(m.nsensor)
                 if m.sensor_type[i] == mujoco.mjtSensor.mjSENS_TOUCH]  # fmt: skip
 
-    def _randomize_dynamics(self) -> None:
-        m, o, rng = self.scene.model, self.options, self._rng
-        m.geom_friction[:] = self._friction
-        m.body_mass[:] = self._mass
-        m.body_inertia[:] = self._inertia
-        m.dof_damping[:] = self._damping
-        for h in self.scene.objects.values():
-            geoms, bodies = list(h.geoms), list(h.bodies)
-            m.geom_friction[geoms, 0] = self._friction[geoms, 0] * rng.uniform(*o.friction_range)
-            if h.qpos_adr is not None:
-                k = rng.uniform(*o.mass_range)
-                m.body_mass[bodies] = self._mass[bodies] * k
-                m.body_inertia[bodies] = self._inertia[bodies] * k
-        dofs = self.scene.robot.dof_adr
-        m.dof_damping[dofs] = self._damping[dofs] * rng.uniform(*o.damping_range, size=len(dofs))
-        mujoco.mj_setConst(m, self.scene.data)
-
     # ------------------------------------------------------------------ gymnasium
     def reset(
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
@@ -145,7 +126,9 @@ class TaskEnv(gym.Env):
         else:
             self._seed = int(self._rng.integers(2**31))
         self.scene = self._build(self._seed)  # the chain's initial conditions for this seed
-        self._randomize_dynamics()
+        o = self.options
+        self.dynamics.randomize(self.scene, self._rng, o.friction_range, o.mass_range,
+                                o.damping_range)  # fmt: skip
         mujoco.mj_forward(self.scene.model, self.scene.data)
         return self._obs(), self._info(False)
 

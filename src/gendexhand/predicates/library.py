@@ -170,6 +170,12 @@ def _position(scene: Scene, point: str | Sequence[float]) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------- predicates
+def _weight(scene: Scene, obj: str) -> float:
+    """The weight of ``obj`` and whatever is attached to it (N)."""
+    body = object_handle(scene, obj).body
+    return float(scene.model.body_subtreemass[body]) * float(-scene.model.opt.gravity[2])
+
+
 @_predicate("object")
 def grasped(ctx: PredicateContext, obj: str) -> bool:
     """The hand holds ``obj``. True in any of three cases (forces are per finger or palm, summed
@@ -191,9 +197,7 @@ def grasped(ctx: PredicateContext, obj: str) -> bool:
         return True
     if sum(forces.values()) < GRASP_FORCE or touches_other_than_hand(scene, obj):
         return False
-    handle = object_handle(scene, obj)
-    weight = float(scene.model.body_subtreemass[handle.body]) * float(-scene.model.opt.gravity[2])
-    return hand_lift_force(scene, obj) >= CARRY_SUPPORT * weight
+    return hand_lift_force(scene, obj) >= CARRY_SUPPORT * _weight(scene, obj)
 
 
 @_predicate("object", "number")
@@ -362,8 +366,6 @@ def gripped(ctx: PredicateContext, obj: str, factor: float = 2.0) -> bool:
     if not grasped(ctx, obj):
         return False
     scene = ctx.scene
-    handle = object_handle(scene, obj)
-    weight = float(scene.model.body_subtreemass[handle.body]) * float(-scene.model.opt.gravity[2])
     total = sum(hand_contact_forces(scene, obj).values())
     net = float(np.linalg.norm(hand_net_force(scene, obj)))
-    return total >= factor * weight and net <= GRIP_OPPOSITION * total
+    return total >= factor * _weight(scene, obj) and net <= GRIP_OPPOSITION * total
