@@ -152,3 +152,20 @@ def test_a_side_grasp_is_preferred_where_the_asset_has_one(pool: dict[str, list]
                     update={"prefer": "nope"})}), *plan.subtasks[1:]]})  # fmt: skip
             with pytest.raises(ConfigError, match="unknown grasp frame 'nope'"):
                 validate_plan(bad, config)
+
+
+@pytest.mark.parametrize("task", ["close_drawer_drawer_slide", "close_cabinet_door_hinge"])
+def test_a_door_or_drawer_is_shut_by_pushing_its_handle_with_the_open_hand(
+    pool: dict[str, list], task: str
+) -> None:
+    """Budget: < 6 s each (one episode). No grasp: the open hand pushes the handle along the
+    joint's path (IK sees the part where the push will have moved it), then rises away."""
+    from gendexhand.plan.chain import run_episode
+
+    family = "close_slide" if task.startswith("close_drawer") else "close_hinge"
+    c = next(c for c in pool[family] if c.proposal.id == task)
+    config = scene_for(c)
+    plan = rules_plan(c.proposal, config)
+    assert [s.name for s in plan.subtasks] == ["reach", "approach", "push", "retreat"]
+    result = run_episode(plan, config, 0)
+    assert result.success, [(s.name, s.failure) for s in result.subtasks if not s.success]

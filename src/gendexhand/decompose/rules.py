@@ -223,9 +223,17 @@ def _articulate(p: TaskProposal, c: SceneConfig, fraction: float, prefix: str = 
     if grasp is not None:
         reach["motion"]["grasp"] = grasp
     near = f"near(palm, '{a}/{handle}', 0.1)" if handle else f"near(palm, {a}, 0.3)"
+    approach = _motion(f"{prefix}approach", near, primitive="approach")
+    if fraction == 0.0:  # shut by pushing the handle with the open hand, then up and away
+        return [
+            reach,
+            approach,
+            _motion(f"{prefix}push", goal, primitive="pull", object=a, joint=j, fraction=0.0),
+            _motion(f"{prefix}retreat", goal, primitive="retreat", distance=0.08, direction="up"),
+        ]
     return [
         reach,
-        _motion(f"{prefix}approach", near, primitive="approach"),
+        approach,
         _scripted(f"{prefix}close", "close", 20, f"grasped({a})"),
         _motion(f"{prefix}pull", goal, primitive="pull", object=a, joint=j, fraction=fraction),
         _scripted(f"{prefix}release", "open", 15, goal),

@@ -220,7 +220,11 @@ def _pull(ep: Episode, spec: MotionSpec) -> int:
 
     About a hinge, the grasped point follows the arc while the palm turns only ``follow`` times as
     much as the door: a hand wrapped round a bar handle can turn about the bar, and the smaller
-    turn keeps the arm away from its limits."""
+    turn keeps the arm away from its limits. Where the orientation cannot be kept, the waypoint
+    keeps only the position (the palm turns as the arm allows).
+
+    Towards the closed position the open palm pushes the part ahead of it, so IK sees the part
+    where the push will have moved it; opening, the part follows the hand and stays put in IK."""
     assert spec.object is not None and spec.joint is not None
     scene = ep.scene
     m, d = scene.model, scene.data
@@ -236,6 +240,8 @@ def _pull(ep: Episode, spec: MotionSpec) -> int:
     grip = ep.grasp.point if ep.grasp is not None else palm_pos
     n = max(2, int(np.ceil(abs(goal - now) / (0.05 if info.kind == "hinge" else 0.02))))
     groups = PULL_GROUPS
+    closed = info.closed * scale
+    push = abs(goal - closed) < abs(now - closed)  # towards closed: the palm pushes the part
     joints = planning_joints(scene, groups)
     qadr = np.array([m.jnt_qposadr[j] for j in joints])
     q = d.qpos.copy()
@@ -252,8 +258,13 @@ def _pull(ep: Episode, spec: MotionSpec) -> int:
             pos, rot = grip_now + half @ (palm_pos - grip), half @ palm_rot
         else:
             pos, rot = palm_pos + axis * delta, palm_rot
+        if push:  # the part moves away from the palm: IK must see it where it will be
+            q[adr] = now + delta
         res = solve_palm_ik(scene, pos, rot, groups=groups, clearance=spec.clearance,
                             q_init=q, ignore=(spec.object,), pos_tol=LOOSE_TOL)  # fmt: skip
+        if not res.success:  # keep the grasped point on its path; let the palm turn
+            res = solve_palm_ik(scene, pos, None, groups=groups, clearance=spec.clearance,
+                                q_init=q, ignore=(spec.object,), pos_tol=LOOSE_TOL)  # fmt: skip
         blocked = res.success and not checker.valid(res.qpos[qadr])
         if (not res.success or blocked) and k > PULL_PARTIAL * n:
             break  # the arm's reach ends here; run what there is and let the predicate judge
