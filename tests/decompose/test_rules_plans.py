@@ -169,3 +169,24 @@ def test_a_door_or_drawer_is_shut_by_pushing_its_handle_with_the_open_hand(
     assert [s.name for s in plan.subtasks] == ["reach", "approach", "push", "retreat"]
     result = run_episode(plan, config, 0)
     assert result.success, [(s.name, s.failure) for s in result.subtasks if not s.success]
+
+
+def test_an_object_is_pushed_into_its_goal_region_by_the_open_hand(pool: dict[str, list]) -> None:
+    """Budget: < 8 s (one episode). The hand, fingers down just above the table, is placed
+    behind the sponge and pushes it along the line to the region's centre; a plan naming a
+    region the scene lacks is refused with the valid names."""
+    from gendexhand.plan.chain import run_episode
+    from gendexhand.plan.load import validate_plan
+
+    c = next(c for c in pool["push_to_region"] if c.proposal.id == "push_sponge_to_goal")
+    config = scene_for(c)
+    plan = rules_plan(c.proposal, config)
+    assert [s.name for s in plan.subtasks] == ["push", "retreat"]
+    result = run_episode(plan, config, 0)
+    assert result.success, [(s.name, s.failure) for s in result.subtasks if not s.success]
+    push = plan.subtasks[0]
+    bad = plan.model_copy(update={"subtasks": [push.model_copy(update={
+        "motion": push.motion.model_copy(update={"region": "nowhere"})}),  # type: ignore[attr-defined]
+        *plan.subtasks[1:]]})  # fmt: skip
+    with pytest.raises(ConfigError, match=r"unknown goal region 'nowhere'.*goal"):
+        validate_plan(bad, config)

@@ -98,6 +98,29 @@ def test_env_spaces_steps_and_the_plans_reward(
     assert env.overhead() >= 1.0  # step time includes the physics (the figure: bench_env.py)
 
 
+def test_a_success_that_must_hold_ends_the_episode_only_after_its_hold(
+    starts: list,  # type: ignore[type-arg]
+) -> None:
+    """Budget: < 3 s. Closing the hand grasps the bottle; with ``hold: 8`` the episode goes on
+    until the grasp has held 8 steps in a row, and the bonus is paid over those steps."""
+    ends = {}
+    for hold in (1, 8):
+        plan, base = _grasp_variant(action="group_synergy", hold=hold, success_bonus=8.0)
+        env = SubtaskEnv(plan, base, "grasp", starts, lambda s: {}, {}, seed=0)
+        env.reset(seed=0)
+        paid, t = 0.0, 0
+        while t < 60:
+            t += 1
+            _, reward, terminated, truncated, info = env.step(np.ones(5, dtype=np.float32))
+            paid += reward
+            if terminated or truncated:
+                break
+        assert terminated and info["is_success"], hold
+        assert paid == pytest.approx(8.0), hold  # no other term: the bonus, whole
+        ends[hold] = t
+    assert ends[8] == ends[1] + 7  # the grasp first holds at the same step either way
+
+
 def test_a_rejected_reward_is_recorded_and_the_episode_goes_on(starts: list) -> None:  # type: ignore[type-arg]
     plan, base = load_plan(PLAN)
     code = "def reward(state):\n    return {'boom': 1.0 / (state.t - state.t)}\n"

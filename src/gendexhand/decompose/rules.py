@@ -258,13 +258,29 @@ def _open_and_place(x: _Ctx) -> list[Step]:
     return [*first, *_grasp(x, t), *_carry_to(t, a, "interior", 0.05, p.success)]
 
 
+_REGION = re.compile(r"\bin_region\(\s*([a-z_][a-z0-9_]*)\s*,\s*([a-z_][a-z0-9_]*)\s*\)")
+
+
+def _push(x: _Ctx) -> list[Step]:
+    p = x.proposal
+    found = _REGION.search(p.success)
+    if found is None:
+        raise ConfigError(f"{p.id}: a push_to_region success names in_region(object, region); "
+                          f"this one is {p.success!r}")  # fmt: skip
+    t, region = found.group(1), found.group(2)
+    return [
+        _motion("push", p.success, primitive="push", object=t, region=region),
+        _motion("retreat", p.success, primitive="retreat", distance=0.08, direction="up"),
+    ]
+
+
 PLANS: dict[str, Callable[[_Ctx], list[Step]]] = {
     "pick_lift": _pick, "place_in": _place, "place_on": _place, "stack": _place,
     "open_hinge": _open, "open_slide": _open, "close_hinge": _close, "close_slide": _close,
-    "open_and_place": _open_and_place, "rotate_in_hand": _rotate,
+    "open_and_place": _open_and_place, "rotate_in_hand": _rotate, "push_to_region": _push,
 }  # fmt: skip
-"""Family → its chain. Families without one (tip_out, push_to_region) need a primitive the
-planner lacks (tilting a held container; pushing along a line); :func:`rules_plan` says so."""
+"""Family → its chain. The family without one (tip_out) needs a primitive the planner lacks
+(tilting a held container); :func:`rules_plan` says so."""
 
 
 def _noise(c: SceneConfig) -> dict[str, Any]:

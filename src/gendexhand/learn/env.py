@@ -145,7 +145,7 @@ class SubtaskEnv(gym.Env):
         self.scene = scene
         self.loop = ControlLoop(scene)  # the chain's control step: clipped, checked finite
         self.ctx = PredicateContext.capture(scene)
-        self.t = 0
+        self.t = self.held = 0
 
     def reset(
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
@@ -183,9 +183,11 @@ class SubtaskEnv(gym.Env):
         else:
             self.rejected_in_a_row = 0
         info["rejected_in_a_row"] = self.rejected_in_a_row
-        success = bool(self.success(self.ctx))
-        if success:
-            reward += self.sub.rl.success_bonus
+        rl = self.sub.rl
+        self.held = self.held + 1 if self.success(self.ctx) else 0
+        if self.held:
+            reward += rl.success_bonus / rl.hold
+        success = self.held >= rl.hold
         truncated = self.t >= self.horizon and not success
         self.step_seconds += time.perf_counter() - t0
         info.update({"terms": terms, "is_success": success})

@@ -61,9 +61,10 @@ def validate_plan(plan: PlanConfig, scene_config: SceneConfig, source: str = "pl
     if plan.view not in views:
         raise ConfigError(f"{source}: view: " + unknown_name_message("view", plan.view, views))
     groups = embodiment_groups(scene_config.embodiment.name, scene_config.embodiment.hand)
+    regions = [r.name for r in scene_config.regions]
     for i, sub in enumerate(plan.subtasks):
         where = f"{source}: subtasks[{i}] ({sub.name})"
-        controller_for(sub).check(PlanCheck(objects, groups, where))
+        controller_for(sub).check(PlanCheck(objects, groups, where, regions))
         try:
             parse_success(sub.success, None)
         except ConfigError as exc:

@@ -7,7 +7,9 @@ A subtask's controller is one of
   ``approach`` (from the pre-grasp to the grasp), ``lift`` (straight up by ``height``),
   ``transport_to`` (carry the held object above a part of another object, ``height`` above its
   top), ``pull`` (move a grasped handle along a door's or drawer's joint until ``fraction``
-  open), ``retreat`` (back the palm off by ``distance``, or up) and ``move_to`` (the palm to a
+  open; towards closed, the open hand pushes it), ``push`` (the open hand, fingers down,
+  pushes an object along the table into a goal ``region``), ``retreat`` (back the palm off by
+  ``distance``, or up) and ``move_to`` (the palm to a
   point ``offset`` from an object or part, orientation kept);
 * ``scripted`` — ``close`` or ``open`` the hand along its synergy over ``steps`` control steps,
   or ``hold`` still;
@@ -60,7 +62,9 @@ Noise = Annotated[float, BeforeValidator(not_bool), Field(ge=0.0, le=0.5)]
 """± metres of uniform position noise."""
 Weight = Annotated[float, BeforeValidator(not_bool), Field(ge=-1000.0, le=1000.0)]
 
-Primitive = Literal["pre_grasp", "approach", "lift", "transport_to", "pull", "retreat", "move_to"]
+Primitive = Literal[
+    "pre_grasp", "approach", "lift", "transport_to", "pull", "push", "retreat", "move_to"
+]
 
 
 class MotionSpec(_Strict):
@@ -78,6 +82,9 @@ class MotionSpec(_Strict):
         default=None, description="transport_to/move_to: a part of the object (default interior)."
     )
     joint: str | None = Field(default=None, description="pull: the joint to open.")
+    region: str | None = Field(
+        default=None, description="push: the goal region to push the object into."
+    )
     fraction: float = Field(default=1.0, ge=0.0, le=1.0, description="pull: how far open.")
     follow: float = Field(
         default=0.5, ge=0.0, le=1.0,
@@ -100,6 +107,7 @@ class MotionSpec(_Strict):
             "pre_grasp": ["object"],
             "transport_to": ["object"],
             "pull": ["object", "joint"],
+            "push": ["object", "region"],
             "move_to": ["object"],
         }.get(self.primitive, [])
         missing = [f for f in need if getattr(self, f) is None]
@@ -136,12 +144,21 @@ class RLSpec(_Strict):
         description="Weight of each reward term; unweighted terms count 0.",
     )
     horizon: int = Field(default=50, ge=1, le=10_000, description="Control steps per attempt.")
+    hold: int = Field(
+        default=1,
+        ge=1,
+        le=1000,
+        description="Control steps in a row the success predicate must hold before the subtask "
+        "ends (more than 1: a grasp must keep its contacts for a while, so the policy learns "
+        "to squeeze rather than to touch).",
+    )
     success_bonus: float = Field(
         default=10.0,
         ge=-1000.0,
         le=1000.0,
-        description="Reward added on the step the success predicate first holds (the episode "
-        "ends there, so without it per-step rewards would teach the policy to avoid success).",
+        description="Reward for success, spread over the ``hold`` steps it must hold (the "
+        "episode ends there, so without it per-step rewards would teach the policy to avoid "
+        "success).",
     )
     action: Literal["actuators", "group_synergy", "palm", "palm_position"] = Field(
         default="actuators",

@@ -55,6 +55,13 @@ def robot_geoms(scene: Scene) -> list[int]:
     return [g for g in range(m.ngeom) if m.geom_bodyid[g] in bodies and _collides(m, g)]
 
 
+def hand_geoms(scene: Scene, robot: Sequence[int] | None = None) -> list[int]:
+    """The robot geoms (or those of ``robot``) on the hand: at or below the hand's root body."""
+    m, root = scene.model, scene.robot.layout.hand_root
+    return [g for g in (robot_geoms(scene) if robot is None else robot)
+            if _is_ancestor(m, root, int(m.geom_bodyid[g]))]  # fmt: skip
+
+
 def _is_ancestor(m: mujoco.MjModel, a: int, b: int) -> bool:
     while b:
         if b == a:
@@ -253,8 +260,7 @@ def _clearance_pairs(scene: Scene, ignore: Sequence[str]) -> tuple[GeomPairs, Ge
     model = scene.model
     robot = robot_geoms(scene)
     env_geoms = _environment_geoms(scene, robot)
-    hand_root = scene.robot.layout.hand_root
-    hand = [g for g in robot if _is_ancestor(model, hand_root, int(model.geom_bodyid[g]))]
+    hand = hand_geoms(scene, robot)
     arm = [g for g in robot if g not in set(hand)]  # empty for a floating hand
     skip = {g for name in ignore for g in scene.objects[name].geoms}
     hand_env = [g for g in env_geoms if g not in skip]

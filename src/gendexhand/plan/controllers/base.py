@@ -66,12 +66,13 @@ class Episode:
 
 @dataclass(frozen=True)
 class PlanCheck:
-    """What a controller's static check may look at: the scene's objects and the embodiment's
-    actuator groups; ``where`` names the subtask in error messages."""
+    """What a controller's static check may look at: the scene's objects, goal regions and the
+    embodiment's actuator groups; ``where`` names the subtask in error messages."""
 
     objects: Mapping[str, AssetInfo]
     groups: Sequence[str]
     where: str
+    regions: Sequence[str] = ()
 
     def error(self, field: str, kind: str, value: str, valid: Sequence[str]) -> ConfigError:
         return ConfigError(f"{self.where}.{field}: " + unknown_name_message(kind, value, valid))

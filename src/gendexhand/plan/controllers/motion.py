@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import mujoco
 import numpy as np
 
 from gendexhand.motion.grasping import grasp_candidates
@@ -34,7 +35,8 @@ from gendexhand.plan.controllers.base import (
 from gendexhand.plan.results import FailureCategory as Cat
 from gendexhand.plan.schema import MotionSpec, MotionSubtask
 from gendexhand.predicates import PredicateContext, Success
-from gendexhand.sim.ik import solve_palm_ik
+from gendexhand.sim.bounds import collision_bounds
+from gendexhand.sim.ik import hand_geoms, solve_palm_ik
 from gendexhand.sim.rotation import axis_angle_matrix
 
 MAX_TRACKING_ERROR = 0.15
@@ -64,6 +66,7 @@ class MotionController(Controller[MotionSubtask]):
             ("prefer", "grasp frame", m.prefer, [g.name for g in asset.grasps]),
             ("part", "part", m.part, [p.name for p in asset.parts]),
             ("joint", "joint", m.joint, [j.name for j in asset.joints]),
+            ("region", "goal region", m.region, list(plan.regions)),
         )
         for field, kind, value, valid in named:
             if value is not None and value not in valid:
@@ -286,12 +289,77 @@ def _pull(ep: Episode, spec: MotionSpec) -> int:
     return _run(ep, plan, spec.speed, strict=False)
 
 
+PUSH_GAP = 0.015
+"""m: the hand's lowest point above the table top while it pushes."""
+PUSH_BEHIND = 0.03
+"""m: the hand starts this far behind the object's far side from the goal."""
+PUSH_PAST = 0.02
+"""m: the push carries the object's centre this far past the region's centre."""
+
+
+def _push(ep: Episode, spec: MotionSpec) -> int:
+    """Push ``object`` along the table into goal ``region`` with the open hand: its palm faces
+    the goal, its fingers point down with their tips just above the table. The hand is placed
+    behind the object (a planned, collision-free motion), lowered, and then moved in a straight
+    line (chained IK waypoints) until the object's centre would be past the region's centre."""
+    assert spec.object is not None and spec.region is not None
+    scene = ep.scene
+    m, d = scene.model, scene.data
+    handle = scene.objects[spec.object]
+    region = next(r for r in scene.config.regions if r.name == spec.region)
+    lo, hi = collision_bounds(m, d, handle.geoms)
+    centre = (lo + hi) / 2
+    line = np.asarray(region.pos, dtype=float) - centre[:2]
+    length = float(np.linalg.norm(line))
+    if length < 1e-6:
+        return 0  # already at the centre: nothing to push
+    u = np.array([*(line / length), 0.0])
+    radius = float(np.max(np.abs((hi - lo)[:2] @ np.abs(u[:2])))) / 2
+    rot = np.column_stack([[0.0, 0.0, -1.0], np.cross(u, [0.0, 0.0, -1.0]), u])
+    hand = hand_geoms(scene)
+    start = np.array([*(centre[:2] - u[:2] * (radius + PUSH_BEHIND)), 0.0])
+    table = scene.config.table.height
+    # how far the hand reaches below the palm in this orientation, measured well above the table
+    probe = d.qpos.copy()
+    d.qpos[:] = solve_palm_ik(scene, start + np.array([0, 0, table + 0.25]), rot, groups=ARM_GROUPS,
+                              clearance=0.0).qpos  # fmt: skip
+    mujoco.mj_kinematics(m, d)
+    low = collision_bounds(m, d, hand)[0][2]
+    palm_low = scene.robot.palm_pose(d)[0][2] - low
+    d.qpos[:] = probe
+    mujoco.mj_forward(m, d)
+    start[2] = table + PUSH_GAP + palm_low
+    above = start + np.array([0.0, 0.0, 0.08])
+    steps = _move(ep, _ik(ep, above, rot, spec, (), "push approach", LOOSE_TOL), spec)
+    steps += _move(ep, _ik(ep, start, rot, spec, (), "push start", LOOSE_TOL), spec,
+                   allow=(spec.object,))  # fmt: skip
+    travel = length + PUSH_BEHIND + PUSH_PAST
+    n = max(2, int(np.ceil(travel / 0.02)))
+    joints = planning_joints(scene, PULL_GROUPS)
+    qadr = np.array([m.jnt_qposadr[j] for j in joints])
+    q = d.qpos.copy()
+    path = [q[qadr].copy()]
+    for k in range(1, n + 1):
+        res = solve_palm_ik(scene, start + u * travel * k / n, rot, groups=PULL_GROUPS,
+                            clearance=spec.clearance, q_init=q, ignore=(spec.object,),
+                            pos_tol=LOOSE_TOL)  # fmt: skip
+        if not res.success:
+            if k > PULL_PARTIAL * n:
+                break
+            raise SubtaskError(Cat.IK, f"along the push at {k}/{n}: {res.reason}")
+        q = res.qpos
+        path.append(q[qadr].copy())
+    plan = MotionPlan(joints, qadr, np.array(path), 0.0, "joint path")
+    return steps + _run(ep, plan, spec.speed, strict=False)
+
+
 PRIMITIVES: dict[str, Callable[[Episode, MotionSpec], int]] = {
     "pre_grasp": _pre_grasp,
     "approach": _approach,
     "lift": _lift,
     "transport_to": _transport_to,
     "pull": _pull,
+    "push": _push,
     "retreat": _retreat,
     "move_to": _move_to,
 }

@@ -1,5 +1,6 @@
 """``rl`` subtasks: a trained policy moves the subtask's actuator groups (all others hold their
-targets) until the success predicate holds or the horizon ends."""
+targets) until the success predicate has held for ``hold`` control steps in a row, or the
+horizon ends."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ class RLController(Controller[RLSubtask]):
         scene = ep.scene
         actions = ActionMap(scene, sub.rl.groups, sub.rl.action, ep.synergy)
         actions.reset(scene)
-        steps = 0
+        steps = held = 0
         worker = RewardWorker(sub.rl.reward) if ep.reward_sink is not None else None
         try:
             while steps < sub.rl.horizon:
@@ -67,7 +68,8 @@ class RLController(Controller[RLSubtask]):
                 if worker is not None and ep.reward_sink is not None:
                     ep.reward_sink(_terms(worker, scene, a, steps))
                 ep.stepped()
-                if success(ctx):
+                held = held + 1 if success(ctx) else 0
+                if held >= sub.rl.hold:
                     break
         finally:
             if worker is not None:
