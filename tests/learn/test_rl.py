@@ -30,11 +30,13 @@ def starts() -> list:  # type: ignore[type-arg]
     return collect_start_states(plan, base, "grasp", 2, workers=2)
 
 
-def _grasp_variant(**rl: object) -> tuple[PlanConfig, SceneConfig]:
-    """pick_bottle_rl with its grasp subtask's rl block changed."""
+def _grasp_variant(success: str | None = None, **rl: object) -> tuple[PlanConfig, SceneConfig]:
+    """pick_bottle_rl with its grasp subtask's rl block (and success) changed."""
     plan, base = load_plan(PLAN)
     data = plan.model_dump()
     data["subtasks"][2]["rl"].update(rl)
+    if success is not None:
+        data["subtasks"][2]["success"] = success
     return PlanConfig.model_validate(data), base
 
 
@@ -119,6 +121,25 @@ def test_a_success_that_must_hold_ends_the_episode_only_after_its_hold(
         assert paid == pytest.approx(8.0), hold  # no other term: the bonus, whole
         ends[hold] = t
     assert ends[8] == ends[1] + 7  # the grasp first holds at the same step either way
+
+
+def test_with_lift_the_frozen_arm_raises_the_palm_while_the_policy_acts(
+    starts: list,  # type: ignore[type-arg]
+) -> None:
+    """Budget: < 3 s. ``lift: 0.05`` from step 5 over 10 steps: the arm holds until step 5,
+    then the palm rises 5 cm (within the IK tolerance and the servos' lag) and stays there."""
+    plan, base = _grasp_variant(action="group_synergy", lift=0.05, lift_start=5, lift_steps=10,
+                                success="lifted(bottle, 0.5)", horizon=30)  # fmt: skip
+    env = SubtaskEnv(plan, base, "grasp", starts, lambda s: {}, {}, seed=0)
+    env.reset(seed=0)
+    z0 = env.scene.robot.palm_pose(env.scene.data)[0][2]
+    heights = []
+    for _ in range(30):
+        env.step(np.ones(5, dtype=np.float32))
+        heights.append(env.scene.robot.palm_pose(env.scene.data)[0][2] - z0)
+    assert abs(heights[4]) < 0.005  # not before lift_start
+    assert heights[-1] == pytest.approx(0.05, abs=0.02)
+    assert np.all(np.diff(heights[5:]) > -0.003)  # up, never back down
 
 
 def test_a_rejected_reward_is_recorded_and_the_episode_goes_on(starts: list) -> None:  # type: ignore[type-arg]

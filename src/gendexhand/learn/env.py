@@ -25,6 +25,7 @@ import numpy as np
 from gendexhand.config.scene import SceneConfig
 from gendexhand.errors import ConfigError
 from gendexhand.learn.starts import StartState, subtask_index
+from gendexhand.plan.carry import ArmLift, free_objects
 from gendexhand.plan.policy import ActionMap, observe
 from gendexhand.plan.randomize import randomized_scene
 from gendexhand.plan.schema import PlanConfig, RLSubtask
@@ -146,6 +147,7 @@ class SubtaskEnv(gym.Env):
         self.loop = ControlLoop(scene)  # the chain's control step: clipped, checked finite
         self.ctx = PredicateContext.capture(scene)
         self.t = self.held = 0
+        self.lift = ArmLift(scene, self.sub.rl, free_objects(scene))
 
     def reset(
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
@@ -166,6 +168,7 @@ class SubtaskEnv(gym.Env):
         scene = self.scene
         a = np.clip(np.asarray(action, dtype=float), -1.0, 1.0)
         self.actions.apply(scene, a)
+        self.lift.apply(scene.data.ctrl, self.t)
         p0 = time.perf_counter()
         self.loop.step(scene.data.ctrl)
         self.physics_seconds += time.perf_counter() - p0

@@ -144,6 +144,16 @@ class RLSpec(_Strict):
         description="Weight of each reward term; unweighted terms count 0.",
     )
     horizon: int = Field(default=50, ge=1, le=10_000, description="Control steps per attempt.")
+    lift: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=0.5,
+        description="Metres the arm (frozen to the policy) raises the palm, straight up, during "
+        "the subtask: from control step lift_start over lift_steps steps, while the policy "
+        "keeps acting (a grasp that must survive being lifted).",
+    )
+    lift_start: int = Field(default=0, ge=0, le=10_000, description="See lift.")
+    lift_steps: int = Field(default=25, ge=1, le=10_000, description="See lift.")
     hold: int = Field(
         default=1,
         ge=1,

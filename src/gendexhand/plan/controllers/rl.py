@@ -1,6 +1,6 @@
 """``rl`` subtasks: a trained policy moves the subtask's actuator groups (all others hold their
-targets) until the success predicate has held for ``hold`` control steps in a row, or the
-horizon ends."""
+targets; with ``lift``, the arm raises the palm meanwhile: :mod:`gendexhand.plan.carry`) until the
+success predicate has held for ``hold`` control steps in a row, or the horizon ends."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import numpy as np
 
 from gendexhand.errors import ConfigError
 from gendexhand.motion.planner import ARM_GROUPS
+from gendexhand.plan.carry import ArmLift, free_objects
 from gendexhand.plan.controllers.base import (
     Controller,
     Episode,
@@ -57,12 +58,16 @@ class RLController(Controller[RLSubtask]):
         scene = ep.scene
         actions = ActionMap(scene, sub.rl.groups, sub.rl.action, ep.synergy)
         actions.reset(scene)
+        lift = ArmLift(scene, sub.rl, free_objects(scene))
+        if lift.reason:
+            raise SubtaskError(FailureCategory.IK, lift.reason)
         steps = held = 0
         worker = RewardWorker(sub.rl.reward) if ep.reward_sink is not None else None
         try:
             while steps < sub.rl.horizon:
                 a = act(observe(scene, actions.active))
                 actions.apply(scene, a)
+                lift.apply(scene.data.ctrl, steps)
                 ep.loop.step(scene.data.ctrl)
                 steps += 1
                 if worker is not None and ep.reward_sink is not None:
