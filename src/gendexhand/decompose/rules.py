@@ -23,6 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from gendexhand.assets.catalog import get_asset
 from gendexhand.config.loading import parse_model
 from gendexhand.config.scene import EmbodimentConfig, ObjectConfig, SceneConfig
@@ -43,6 +45,8 @@ OPEN_FRACTION = 0.8
 """How far a pull opens a joint (the families' success asks for at least half)."""
 GRASP_HORIZON = 40
 """Control steps a learned grasp gets (1.6 s at 25 Hz)."""
+TILT = 130.0
+"""Degrees a tip_out plan turns the held container (past the side, opening down)."""
 ROTATE_HORIZON = 100
 """Control steps a learned in-hand rotation gets."""
 SIDE_GRASP = "body_side"
@@ -117,7 +121,7 @@ def _learned(name: str, groups: tuple[str, ...], reward: Reward, horizon: int,
     return {"name": name, "kind": "rl", "success": success, "rl": rl}
 
 
-def _grasp(x: _Ctx, t: str, prefix: str = "") -> list[Step]:
+def _grasp(x: _Ctx, t: str, prefix: str = "", near: float = 0.12) -> list[Step]:
     if x.learned:
         close = _learned(f"{prefix}grasp", x.hand.groups, grasp_reward(t, x.hand.fingers),
                          GRASP_HORIZON, f"grasped({t})")  # fmt: skip
@@ -126,8 +130,16 @@ def _grasp(x: _Ctx, t: str, prefix: str = "") -> list[Step]:
     reach = _motion(f"{prefix}reach", f"not lifted({t}, 0.01)", primitive="pre_grasp", object=t)
     if SIDE_GRASP in {g.name for g in get_asset(_obj(x.config, t).asset).grasps}:
         reach["motion"]["prefer"] = SIDE_GRASP
-    return [reach, _motion(f"{prefix}approach", f"near(palm, {t}, 0.12)", primitive="approach"),
-            close]  # fmt: skip
+    return [reach, _motion(f"{prefix}approach", f"near(palm, {t}, {near})",
+                           primitive="approach"), close]  # fmt: skip
+
+
+def _near(config: SceneConfig, name: str) -> float:
+    """How near the palm at a grasp of a container is to its origin: 12 cm, or for a large
+    one (a bowl grasped at its rim) its half diagonal and 5 cm."""
+    o = _obj(config, name)
+    half = float(np.linalg.norm(get_asset(o.asset).size)) * o.scale / 2
+    return max(0.12, round(half + 0.05, 2))
 
 
 def _carry_to(t: str, holder: str, part: str, height: float, success: str) -> list[Step]:
@@ -258,6 +270,17 @@ def _open_and_place(x: _Ctx) -> list[Step]:
     return [*first, *_grasp(x, t), *_carry_to(t, a, "interior", 0.05, p.success)]
 
 
+def _tip(x: _Ctx) -> list[Step]:
+    """Grasp the container, lift it, and pour: turn it about the palm's normal until the
+    target falls out."""
+    p = x.proposal
+    cup = _role(p, "container")
+    return [*_grasp(x, cup, near=_near(x.config, cup)),
+            _motion("lift", f"grasped({cup}) and lifted({cup}, 0.05)", primitive="lift",
+                    height=0.12),
+            _motion("tilt", p.success, primitive="tilt", angle=TILT)]  # fmt: skip
+
+
 _REGION = re.compile(r"\bin_region\(\s*([a-z_][a-z0-9_]*)\s*,\s*([a-z_][a-z0-9_]*)\s*\)")
 
 
@@ -278,9 +301,10 @@ PLANS: dict[str, Callable[[_Ctx], list[Step]]] = {
     "pick_lift": _pick, "place_in": _place, "place_on": _place, "stack": _place,
     "open_hinge": _open, "open_slide": _open, "close_hinge": _close, "close_slide": _close,
     "open_and_place": _open_and_place, "rotate_in_hand": _rotate, "push_to_region": _push,
+    "tip_out": _tip,
 }  # fmt: skip
-"""Family → its chain. The family without one (tip_out) needs a primitive the planner lacks
-(tilting a held container); :func:`rules_plan` says so."""
+"""Family → its chain (every family of :mod:`gendexhand.propose.families`); a family outside
+it gets a ConfigError from :func:`rules_plan` that lists these."""
 
 
 def _noise(c: SceneConfig) -> dict[str, Any]:

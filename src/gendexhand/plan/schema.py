@@ -8,9 +8,10 @@ A subtask's controller is one of
   ``transport_to`` (carry the held object above a part of another object, ``height`` above its
   top), ``pull`` (move a grasped handle along a door's or drawer's joint until ``fraction``
   open; towards closed, the open hand pushes it), ``push`` (the open hand, fingers down,
-  pushes an object along the table into a goal ``region``), ``retreat`` (back the palm off by
-  ``distance``, or up) and ``move_to`` (the palm to a
-  point ``offset`` from an object or part, orientation kept);
+  pushes an object along the table into a goal ``region``), ``tilt`` (turn the held object by
+  ``angle`` degrees about the palm's normal, pouring out what it holds), ``retreat`` (back the
+  palm off by ``distance``, or up) and ``move_to`` (the palm to a point ``offset`` from an
+  object or part, orientation kept);
 * ``scripted`` — ``close`` or ``open`` the hand along its synergy over ``steps`` control steps,
   or ``hold`` still;
 * ``rl`` — a learned policy acting on the actuator ``groups`` listed (all others frozen), with
@@ -63,7 +64,7 @@ Noise = Annotated[float, BeforeValidator(not_bool), Field(ge=0.0, le=0.5)]
 Weight = Annotated[float, BeforeValidator(not_bool), Field(ge=-1000.0, le=1000.0)]
 
 Primitive = Literal[
-    "pre_grasp", "approach", "lift", "transport_to", "pull", "push", "retreat", "move_to"
+    "pre_grasp", "approach", "lift", "transport_to", "pull", "push", "tilt", "retreat", "move_to"
 ]
 
 
@@ -90,6 +91,10 @@ class MotionSpec(_Strict):
         default=0.5, ge=0.0, le=1.0,
         description="pull about a hinge: how much of the door's turn the palm follows (a hand "
         "wrapped round a bar handle can turn about the bar for the rest).",
+    )  # fmt: skip
+    angle: float = Field(
+        default=120.0, ge=-180.0, le=180.0,
+        description="tilt: degrees the held object turns about the palm's normal (pouring).",
     )  # fmt: skip
     height: float = Field(default=0.15, ge=0.0, le=1.0, description="lift/transport_to: metres.")
     distance: float = Field(default=0.1, ge=0.0, le=1.0, description="retreat: metres.")

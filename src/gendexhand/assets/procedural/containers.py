@@ -97,7 +97,7 @@ def _mug() -> AssetInfo:
         ),
         grasps=(
             GraspFrame("handle_side", "handle", (0, y_bar, 0), NY, PX, "hook", 0.08, "flip"),
-            GraspFrame("body_side", "body", (0, off, 0), PX, PY, "power", 0.08, "none"),
+            GraspFrame("body_side", "body", (0, off, 0.025), PX, PY, "power", 0.08, "z"),
             GraspFrame(
                 "rim_top", "rim", (-r_out, off, height / 2), DOWN, PX, "pinch", 0.08, "none"
             ),

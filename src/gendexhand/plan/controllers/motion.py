@@ -353,6 +353,40 @@ def _push(ep: Episode, spec: MotionSpec) -> int:
     return steps + _run(ep, plan, spec.speed, strict=False)
 
 
+def _tilt(ep: Episode, spec: MotionSpec) -> int:
+    """Turn the held object by ``angle`` degrees about the line through its centre along the
+    palm's normal (a pour: the wrist rolls, the opening turns sideways and down): chained IK
+    waypoints every 10 degrees, then executed; where the arm's reach ends after most of the turn,
+    the part it has is run and the predicate judges."""
+    scene = ep.scene
+    if ep.held is None:
+        raise SubtaskError(Cat.PLAN, "tilt needs an object in the hand")
+    m, d = scene.model, scene.data
+    palm_pos, palm_rot = scene.robot.palm_pose(d)
+    centre = d.xpos[scene.objects[ep.held].body].copy()
+    axis = palm_rot[:, 2]
+    total = np.radians(spec.angle)
+    n = max(2, int(np.ceil(abs(total) / np.radians(10.0))))
+    joints = planning_joints(scene)
+    qadr = np.array([m.jnt_qposadr[j] for j in joints])
+    q = d.qpos.copy()
+    path = [q[qadr].copy()]
+    for k in range(1, n + 1):
+        turn = axis_angle_matrix(axis, total * k / n)
+        res = solve_palm_ik(scene, centre + turn @ (palm_pos - centre), turn @ palm_rot,
+                            groups=ARM_GROUPS, clearance=spec.clearance, q_init=q,
+                            ignore=(ep.held,), pos_tol=LOOSE_TOL)  # fmt: skip
+        if not res.success:
+            if k > PULL_PARTIAL * n:
+                break
+            raise SubtaskError(Cat.IK, f"along the tilt at {k}/{n} "
+                               f"({spec.angle * k / n:.0f} degrees): {res.reason}")  # fmt: skip
+        q = res.qpos
+        path.append(q[qadr].copy())
+    plan = MotionPlan(joints, qadr, np.array(path), 0.0, "joint path")
+    return _run(ep, plan, spec.speed, strict=False)
+
+
 PRIMITIVES: dict[str, Callable[[Episode, MotionSpec], int]] = {
     "pre_grasp": _pre_grasp,
     "approach": _approach,
@@ -360,6 +394,7 @@ PRIMITIVES: dict[str, Callable[[Episode, MotionSpec], int]] = {
     "transport_to": _transport_to,
     "pull": _pull,
     "push": _push,
+    "tilt": _tilt,
     "retreat": _retreat,
     "move_to": _move_to,
 }
