@@ -335,22 +335,8 @@ def _push(ep: Episode, spec: MotionSpec) -> int:
                    allow=(spec.object,))  # fmt: skip
     travel = length + PUSH_BEHIND + PUSH_PAST
     n = max(2, int(np.ceil(travel / 0.02)))
-    joints = planning_joints(scene, PULL_GROUPS)
-    qadr = np.array([m.jnt_qposadr[j] for j in joints])
-    q = d.qpos.copy()
-    path = [q[qadr].copy()]
-    for k in range(1, n + 1):
-        res = solve_palm_ik(scene, start + u * travel * k / n, rot, groups=PULL_GROUPS,
-                            clearance=spec.clearance, q_init=q, ignore=(spec.object,),
-                            pos_tol=LOOSE_TOL)  # fmt: skip
-        if not res.success:
-            if k > PULL_PARTIAL * n:
-                break
-            raise SubtaskError(Cat.IK, f"along the push at {k}/{n}: {res.reason}")
-        q = res.qpos
-        path.append(q[qadr].copy())
-    plan = MotionPlan(joints, qadr, np.array(path), 0.0, "joint path")
-    return steps + _run(ep, plan, spec.speed, strict=False)
+    poses = [(start + u * travel * k / n, rot) for k in range(1, n + 1)]
+    return steps + _follow(ep, spec, poses, spec.object, "the push")
 
 
 def _tilt(ep: Episode, spec: MotionSpec) -> int:
@@ -361,26 +347,34 @@ def _tilt(ep: Episode, spec: MotionSpec) -> int:
     scene = ep.scene
     if ep.held is None:
         raise SubtaskError(Cat.PLAN, "tilt needs an object in the hand")
-    m, d = scene.model, scene.data
+    d = scene.data
     palm_pos, palm_rot = scene.robot.palm_pose(d)
     centre = d.xpos[scene.objects[ep.held].body].copy()
     axis = palm_rot[:, 2]
     total = np.radians(spec.angle)
     n = max(2, int(np.ceil(abs(total) / np.radians(10.0))))
+    turns = [axis_angle_matrix(axis, total * k / n) for k in range(1, n + 1)]
+    poses = [(centre + t @ (palm_pos - centre), t @ palm_rot) for t in turns]
+    return _follow(ep, spec, poses, ep.held, f"the tilt by {spec.angle:.0f} degrees")
+
+
+def _follow(ep: Episode, spec: MotionSpec, poses: list[tuple[np.ndarray, np.ndarray]],
+            touched: str, what: str) -> int:  # fmt: skip
+    """Move the palm through ``poses`` (chained IK of the arm, the ``touched`` object left out
+    of the clearance), then execute the joint path, judged by the predicate. Where IK fails
+    after most of the way (:data:`PULL_PARTIAL`), the part found is run."""
+    scene = ep.scene
     joints = planning_joints(scene)
-    qadr = np.array([m.jnt_qposadr[j] for j in joints])
-    q = d.qpos.copy()
+    qadr = np.array([scene.model.jnt_qposadr[j] for j in joints])
+    q = scene.data.qpos.copy()
     path = [q[qadr].copy()]
-    for k in range(1, n + 1):
-        turn = axis_angle_matrix(axis, total * k / n)
-        res = solve_palm_ik(scene, centre + turn @ (palm_pos - centre), turn @ palm_rot,
-                            groups=ARM_GROUPS, clearance=spec.clearance, q_init=q,
-                            ignore=(ep.held,), pos_tol=LOOSE_TOL)  # fmt: skip
+    for k, (pos, rot) in enumerate(poses, 1):
+        res = solve_palm_ik(scene, pos, rot, groups=ARM_GROUPS, clearance=spec.clearance,
+                            q_init=q, ignore=(touched,), pos_tol=LOOSE_TOL)  # fmt: skip
         if not res.success:
-            if k > PULL_PARTIAL * n:
+            if k > PULL_PARTIAL * len(poses):
                 break
-            raise SubtaskError(Cat.IK, f"along the tilt at {k}/{n} "
-                               f"({spec.angle * k / n:.0f} degrees): {res.reason}")  # fmt: skip
+            raise SubtaskError(Cat.IK, f"along {what} at {k}/{len(poses)}: {res.reason}")
         q = res.qpos
         path.append(q[qadr].copy())
     plan = MotionPlan(joints, qadr, np.array(path), 0.0, "joint path")
