@@ -314,7 +314,7 @@ def _push(ep: Episode, spec: MotionSpec) -> int:
     if length < 1e-6:
         return 0  # already at the centre: nothing to push
     u = np.array([*(line / length), 0.0])
-    radius = float(np.max(np.abs((hi - lo)[:2] @ np.abs(u[:2])))) / 2
+    radius = float((hi - lo)[:2] @ np.abs(u[:2])) / 2  # the box's half extent along u
     rot = np.column_stack([[0.0, 0.0, -1.0], np.cross(u, [0.0, 0.0, -1.0]), u])
     hand = hand_geoms(scene)
     start = np.array([*(centre[:2] - u[:2] * (radius + PUSH_BEHIND)), 0.0])

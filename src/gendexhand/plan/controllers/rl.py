@@ -81,7 +81,7 @@ class RLController(Controller[RLSubtask]):
                 worker.close()
         # what the hand holds now (later motions carry it): the object of the planned grasp, or
         # any free object when no grasp was planned
-        free = [n for n, h in scene.objects.items() if h.qpos_adr is not None]
+        free = list(free_objects(scene))
         if ep.grasp_object is not None:
             free = [n for n in free if n == ep.grasp_object]
         ep.held = next((n for n in free if grasped(ctx, n)), None)
