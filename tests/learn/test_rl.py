@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from gendexhand.cli.main import main
 from gendexhand.config.scene import SceneConfig
@@ -20,6 +21,7 @@ from gendexhand.plan.load import load_plan
 from gendexhand.plan.schema import PlanConfig
 from gendexhand.sandbox import compile_reward
 from gendexhand.sim.snapshot import take_snapshot
+from gendexhand.yamlio import read_yaml
 
 PLAN = task_plans(learned=True)["pick_bottle_rl"]
 
@@ -188,6 +190,14 @@ def test_train_then_eval_through_the_cli(
         first = capsys.readouterr().out
         assert main(args) == 0  # nothing changed: training is skipped
         assert "unchanged; not retrained" in capsys.readouterr().out
+        # a later subtask edited: the grasp learned the same thing, so it is kept
+        copied = run / "tasks" / "pick_bottle_rl" / "plan.yaml"
+        data = read_yaml(copied)
+        assert data["subtasks"][3]["name"] == "lift"
+        data["subtasks"][3]["motion"]["height"] = 0.2
+        copied.write_text(yaml.safe_dump(data))
+        assert main([*args[:2], "--steps", "128", "--envs", "1", "--no-progress"]) == 0
+        assert "unchanged; not retrained" in capsys.readouterr().out
     finally:
         train_module.TrainSettings = original  # type: ignore[misc]
     assert "grasp: best success" in first
@@ -285,3 +295,24 @@ def test_an_interrupted_training_continues_from_its_last_checkpoint(
     assert res.steps >= 256 and not res.skipped
     rows = (run.path(task.skill("grasp")) / "curve.csv").read_text().splitlines()
     assert [r.split(",")[0] for r in rows[1:3]] == ["128.0", "256.0"]
+
+
+def test_a_skill_depends_on_the_plan_up_to_its_subtask_only(tmp_path: Path) -> None:
+    """Budget: < 1 s. The training key changes with the subtask's own spec or an earlier one,
+    not with a later subtask, the description or the video view."""
+    from gendexhand.learn.train import _train_inputs
+    from gendexhand.store.paths import TaskPaths
+    from gendexhand.store.rundir import RunDir
+
+    def key(plan: PlanConfig, base: SceneConfig) -> str | Path:
+        run, task = RunDir(tmp_path), TaskPaths(plan.task)
+        return _train_inputs(run, task, PLAN, plan, base, 2)["plan"]
+
+    plan, base = load_plan(PLAN)
+    data = plan.model_dump()
+    data["subtasks"][3]["motion"]["height"] = 0.3
+    later = PlanConfig.model_validate({**data, "description": "other", "view": "side"})
+    assert key(later, base) == key(plan, base)
+    assert key(*_grasp_variant(horizon=41)) != key(plan, base)
+    data["subtasks"][0]["success"] = "upright(bottle)"
+    assert key(PlanConfig.model_validate(data), base) != key(plan, base)

@@ -28,6 +28,9 @@ from gendexhand.plan.randomize import randomized_scene
 from gendexhand.plan.schema import PlanConfig
 from gendexhand.sim.control import ControlLoop
 from gendexhand.sim.scene import Scene, build_scene
+from gendexhand.stages import execute as execute_stage
+from gendexhand.store.code import code_fingerprint
+from gendexhand.store.rundir import MANIFEST_NAME
 from tests.conftest import minimal_config
 
 PLANS = task_plans()
@@ -197,7 +200,7 @@ def test_a_pick_episode_runs_the_chain_and_a_failed_predicate_stops_it() -> None
 
 
 def test_execute_cli_writes_results_and_skips_an_unchanged_rerun(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run = tmp_path / "run"
     args = ["execute", str(PICK), "--episodes", "1", "--run", str(run)]
@@ -213,6 +216,12 @@ def test_execute_cli_writes_results_and_skips_an_unchanged_rerun(
     assert json.loads(lines[0])["success"] is True
     assert main([*args, "--video", "--video-episodes", "1"]) == 0
     assert "unchanged since the last run" in capsys.readouterr().out
+    # an edit of the package's code reruns the episodes (the manifest records the fingerprint)
+    monkeypatch.setattr(execute_stage, "code_fingerprint", lambda: "0" * 64)
+    assert main([*args, "--video", "--video-episodes", "1"]) == 0
+    assert "unchanged since the last run" not in capsys.readouterr().out
+    entry = json.loads((run / MANIFEST_NAME).read_text())["artifacts"]
+    assert entry["tasks/pick_bottle/eval/execute"]["code"] == code_fingerprint()
 
 
 def test_rl_subtasks_name_groups_the_embodiment_has() -> None:

@@ -15,6 +15,7 @@ import yaml
 
 import gendexhand
 from gendexhand.errors import ConfigError
+from gendexhand.store.code import code_fingerprint
 from gendexhand.store.rundir import RunDir, sha256_bytes, sha256_file
 
 
@@ -113,7 +114,9 @@ def test_manifest_entry_format(tmp_path: Path) -> None:
     assert scene.read_text() == "b: 1\na:\n- 1\n- 2\n"  # key order kept
     assert entry["finished"].endswith("+00:00") and entry["seconds"] >= 0
     assert entry["gendexhand"] == gendexhand.__version__
+    assert entry["code"] == code_fingerprint() and len(entry["code"]) == 64
     assert set(entry) == {
+        "code",
         "inputs",
         "settings",
         "settings_sha256",

@@ -197,10 +197,14 @@ def evaluate(model: Any, env: Any, episodes: int) -> tuple[float, float]:
 def _train_inputs(
     run: RunDir, task: TaskPaths, plan_path: Path, plan: PlanConfig, base: SceneConfig, index: int
 ) -> dict[str, Path | str]:
-    """What a subtask's start states and policy depend on: the plan, scene and hand files and the
-    trained policies of the rl subtasks before it (a retrained earlier skill reaches other
-    states)."""
+    """What a subtask's start states and policy depend on: the plan up to this subtask (its
+    randomisation, the subtasks before it and its own spec; an edit of a later subtask keeps the
+    policy), the scene and hand files and the trained policies of the rl subtasks before it (a
+    retrained earlier skill reaches other states)."""
     inputs: dict[str, Path | str] = dict(plan_inputs(plan_path, plan, base))
+    head = plan.model_dump(mode="json", exclude={"description", "view", "scene"})  # scene: its file
+    head["subtasks"] = head["subtasks"][: index + 1]
+    inputs["plan"] = json.dumps(head, sort_keys=True)  # a str is hashed as a value
     for sub in plan.subtasks[:index]:
         folder = run.path(task.skill(sub.name))
         if isinstance(sub, RLSubtask) and folder.is_dir():

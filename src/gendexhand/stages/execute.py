@@ -4,8 +4,9 @@
 subtask's outcome, failure category and reason, control steps and planning time);
 ``<out>/summary.json`` has the success rate, per-subtask counts, failure categories and
 planning-time statistics; videos are ``<out>/video/episode_<seed>.gif``. The run directory's
-manifest records the plan, scene and hand hashes and the settings, so an unchanged rerun is
-skipped (``force`` reruns it).
+manifest records the plan, scene and hand hashes, the trained policies, the code's fingerprint
+and the settings, so a rerun with all of them unchanged is skipped (``force`` reruns it); after
+an edit of the package's code the episodes are run again.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from gendexhand.plan.load import load_plan, plan_inputs
 from gendexhand.plan.results import EpisodeResult, Summary
 from gendexhand.plan.schema import PlanConfig
 from gendexhand.sim.scene import Scene
+from gendexhand.store.code import code_fingerprint
 from gendexhand.store.paths import EPISODE_LOG, SUMMARY_FILE, VIDEO_DIR, VIDEO_FILE, TaskPaths
 from gendexhand.store.rundir import RunDir, Stage
 
@@ -110,6 +112,7 @@ def run_plan(
     inputs: dict[str, Path | str] = dict(plan_inputs(plan_path, plan, base))
     if skills is not None and skills.is_dir():
         inputs["skills"] = skills  # retrained policies make a new run
+    inputs["code"] = code_fingerprint()  # so does changed code (episodes are cheap to remake)
     say = progress or (lambda m: print(m, file=sys.stderr))
     seeds = list(range(seed, seed + episodes))
     log, summary_rel = f"{out}/{EPISODE_LOG}", f"{out}/{SUMMARY_FILE}"

@@ -19,7 +19,7 @@ result, named by the caller, e.g. ``"tasks/t1/scene"``)::
 
     {"inputs": {name: sha256}, "settings": {...}, "settings_sha256": sha256,
      "outputs": {rel_path: sha256}, "finished": "2026-11-27T10:00:00+00:00",
-     "seconds": 1.25, "gendexhand": "0.1.0"}
+     "seconds": 1.25, "gendexhand": "0.1.0", "code": sha256}
 
 An entry is written only when its stage finished without an exception, after all its outputs
 were written, so an entry always describes complete outputs. Every read-modify-write of the
@@ -30,7 +30,9 @@ the same run concurrently do not lose each other's entries.
 entry for its artifact with the same input hashes (same names, same hashes), the same settings
 hash, and every output recorded in the entry still exists with its recorded sha256. A hand-edited
 input or output, a deleted output or a changed setting therefore reruns the stage. The package
-version is recorded but does not take part in the decision.
+version and the code's fingerprint (:func:`~gendexhand.store.code.code_fingerprint`) are recorded
+but do not take part in the decision; a stage that should rerun after a code change takes the
+fingerprint as an input.
 
 Inputs are hashed as follows: a :class:`~pathlib.Path` to a file by its content, a ``Path`` to a
 folder by the sorted relative paths and contents of every file below it, a ``str`` by its UTF-8
@@ -64,6 +66,7 @@ import yaml
 
 from gendexhand import __version__
 from gendexhand.errors import ConfigError
+from gendexhand.store.code import code_fingerprint
 
 __all__ = [
     "LOCK_NAME",
@@ -433,6 +436,7 @@ class Stage:
             "finished": datetime.now(UTC).isoformat(timespec="seconds"),
             "seconds": round(time.monotonic() - self._start, 3),
             "gendexhand": __version__,
+            "code": code_fingerprint(),
         }
 
         def put(artifacts: dict[str, Any]) -> bool:
