@@ -27,8 +27,10 @@ from gendexhand.predicates import (
     rotated,
     upright,
 )
+from gendexhand.predicates.library import HELD_SLIP, held
 from gendexhand.sim.bounds import collision_bounds
 from gendexhand.sim.contact import hand_contact_forces, hand_parts
+from gendexhand.sim.probe import slip_unsupported
 from gendexhand.sim.scene import Scene, build_scene
 from tests.conftest import minimal_config
 
@@ -384,6 +386,7 @@ def test_registry_and_description() -> None:
     assert set(PREDICATES) == {
         "grasped",
         "gripped",
+        "held",
         "lifted",
         "inside",
         "on_top",
@@ -562,9 +565,11 @@ def test_a_region_may_not_take_an_object_name() -> None:
         })  # fmt: skip
 
 
-def test_gripped_is_a_grasp_that_squeezes_with_a_multiple_of_the_weight() -> None:
+def test_gripped_and_held_after_the_scripted_close() -> None:
     """Budget: < 5 s. After the packaged pick_bottle chain's scripted close the bottle is
-    grasped; gripped asks for the hand's normal forces to reach factor × its weight."""
+    grasped; gripped asks for the hand's normal forces to reach factor × its weight; held asks
+    that, with the table gone, the hand alone keep it (the look-ahead leaves the scene as it
+    was)."""
     from gendexhand.examples import task_plans
     from gendexhand.plan.chain import run_chain, start_episode
     from gendexhand.plan.load import load_plan
@@ -583,3 +588,15 @@ def test_gripped_is_a_grasp_that_squeezes_with_a_multiple_of_the_weight() -> Non
     assert grasped(ctx, "bottle") and force > 0
     assert gripped(ctx, "bottle", 0.5 * force / weight)
     assert not gripped(ctx, "bottle", 2.0 * force / weight)
+    state = scene.data.qpos.copy(), scene.data.qvel.copy(), scene.model.geom_contype.copy()
+    assert held(ctx, "bottle") and slip_unsupported(scene, "bottle") < HELD_SLIP
+    assert not held(ctx, "bottle", 0.0005)  # a held bottle still settles by millimetres
+    now = scene.data.qpos, scene.data.qvel, scene.model.geom_contype
+    assert all(np.array_equal(a, b) for a, b in zip(state, now, strict=True))
+
+
+def test_an_object_nothing_holds_falls_in_the_look_ahead(still: Scene) -> None:
+    """Budget: < 1 s. With the table gone, an object the hand does not touch falls freely."""
+    ctx = PredicateContext.capture(still)
+    name = "cube_high"
+    assert slip_unsupported(still, name) > 0.1 and not held(ctx, name)

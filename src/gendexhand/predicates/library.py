@@ -22,6 +22,7 @@ from gendexhand.sim.contact import (
     touches_other_than_hand,
     touching,
 )
+from gendexhand.sim.probe import slip_unsupported
 from gendexhand.sim.rotation import axis_angle_matrix, quat_to_matrix, rotation_angle_deg
 from gendexhand.sim.scene import Scene
 
@@ -35,6 +36,9 @@ MAX_TEXT = 2000
 """Characters: the longest success expression accepted."""
 GRIP_OPPOSITION = 0.5
 """A grip's net hand force on the object is at most this fraction of its normal forces' sum."""
+HELD_SLIP = 0.025
+"""Metres an object held by the hand alone may move relative to the palm in the look-ahead of
+``held`` (a held bottle settles by about 1 cm; a pressed one falls about 12 cm)."""
 
 ArgKind = Literal["object", "container", "joint", "number", "axis", "point", "target", "region"]
 Arg = str | float | tuple[float, ...]
@@ -369,3 +373,17 @@ def gripped(ctx: PredicateContext, obj: str, factor: float = 2.0) -> bool:
     total = sum(hand_contact_forces(scene, obj).values())
     net = float(np.linalg.norm(hand_net_force(scene, obj)))
     return total >= factor * _weight(scene, obj) and net <= GRIP_OPPOSITION * total
+
+
+@_predicate("object", "number")
+def held(ctx: PredicateContext, obj: str, slip: float = HELD_SLIP) -> bool:
+    """The hand would hold ``obj`` on its own: it is :func:`grasped`, and on a scratch copy of
+    the scene in which nothing but the hand touches it, with every target kept,
+    ``obj`` moves at most ``slip`` metres relative to the palm in 0.16 s
+    (:func:`~gendexhand.sim.probe.slip_unsupported`). This is what a lift will ask of the grasp,
+    asked before the lift: a grasp that presses the object onto the table is not held. It
+    costs a few milliseconds (the look-ahead simulates), and the scene is not changed."""
+    return (
+        grasped(ctx, obj)
+        and slip_unsupported(ctx.scene, object_handle(ctx.scene, obj).name) <= slip
+    )
