@@ -132,6 +132,8 @@ class GraspGeometry:
     """Distance from the palm site to the palm face along palm z."""
     thumb_side: float
     """+1 if the thumb's root is on the palm's +y side, −1 if on its −y side."""
+    knuckles_x: float
+    """Along palm x, the finger roots (the median over the fingers but the thumb)."""
 
 
 def grasp_geometry(emb: Embodiment, data: mujoco.MjData, synergy: Synergy) -> GraspGeometry:
@@ -166,4 +168,5 @@ def grasp_geometry(emb: Embodiment, data: mujoco.MjData, synergy: Synergy) -> Gr
     first = "index" if "index" in tips else fingers[0]
     pinch = (tips.get("thumb", tips[first]) + tips[first]) / 2
     side = float(np.sign(roots["thumb"][1])) if "thumb" in roots else 0.0
-    return GraspGeometry(power_x, pinch, surface, side or 1.0)
+    knuckles = float(np.median([roots[f][0] for f in fingers]))
+    return GraspGeometry(power_x, pinch, surface, side or 1.0, knuckles)

@@ -22,7 +22,7 @@ from gendexhand.sim.contact import (
     touches_other_than_hand,
     touching,
 )
-from gendexhand.sim.probe import slip_unsupported
+from gendexhand.sim.probe import lift_follow
 from gendexhand.sim.rotation import axis_angle_matrix, quat_to_matrix, rotation_angle_deg
 from gendexhand.sim.scene import Scene
 
@@ -36,9 +36,9 @@ MAX_TEXT = 2000
 """Characters: the longest success expression accepted."""
 GRIP_OPPOSITION = 0.5
 """A grip's net hand force on the object is at most this fraction of its normal forces' sum."""
-HELD_SLIP = 0.025
-"""Metres an object held by the hand alone may move relative to the palm in the look-ahead of
-``held`` (a held bottle settles by about 1 cm; a pressed one falls about 12 cm)."""
+HELD_FOLLOW = 0.3
+"""The least fraction of the palm's rise an object must follow in ``held``'s trial lift (one
+that the table carried follows 0)."""
 
 ArgKind = Literal["object", "container", "joint", "number", "axis", "point", "target", "region"]
 Arg = str | float | tuple[float, ...]
@@ -376,14 +376,12 @@ def gripped(ctx: PredicateContext, obj: str, factor: float = 2.0) -> bool:
 
 
 @_predicate("object", "number")
-def held(ctx: PredicateContext, obj: str, slip: float = HELD_SLIP) -> bool:
-    """The hand would hold ``obj`` on its own: it is :func:`grasped`, and on a scratch copy of
-    the scene in which nothing but the hand touches it, with every target kept,
-    ``obj`` moves at most ``slip`` metres relative to the palm in 0.16 s
-    (:func:`~gendexhand.sim.probe.slip_unsupported`). This is what a lift will ask of the grasp,
-    asked before the lift: a grasp that presses the object onto the table is not held. It
-    costs a few milliseconds (the look-ahead simulates), and the scene is not changed."""
-    return (
-        grasped(ctx, obj)
-        and slip_unsupported(ctx.scene, object_handle(ctx.scene, obj).name) <= slip
-    )
+def held(ctx: PredicateContext, obj: str, follow: float = HELD_FOLLOW) -> bool:
+    """The grasp would survive a lift: ``obj`` is :func:`grasped`, and in a trial lift on a
+    scratch copy of the scene (the arm's targets ramped over 0.32 s to raise the palm 5 cm,
+    every other target kept) it rises by at least ``follow`` times the palm's rise
+    (:func:`~gendexhand.sim.probe.lift_follow`). A grasp that only presses the object onto the
+    table is not held. It costs some milliseconds (the trial simulates), and the scene is not
+    changed."""
+    scene = ctx.scene
+    return grasped(ctx, obj) and lift_follow(scene, object_handle(scene, obj).name) >= follow
