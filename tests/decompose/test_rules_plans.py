@@ -135,7 +135,7 @@ def test_rotation_in_hand_is_a_learned_turn_after_a_learned_grasp(pool: dict[str
     assert [s.name for s in plan.subtasks] == ["reach", "approach", "grasp", "lift", "rotate"]
     assert turn.success == c.proposal.success and "angvel" in turn.rl.reward
     check_reward_code(turn.rl.reward)
-    broken = c.proposal.model_copy(update={"success": f"grasped({grasp.success[8:-1]})"})
+    broken = c.proposal.model_copy(update={"success": f"grasped({grasp.success[5:-1]})"})
     with pytest.raises(ConfigError, match="no rotated"):
         rules_plan(broken, scene_for(c))
     with pytest.raises(ConfigError, match="axis 'w'"):

@@ -14,6 +14,7 @@ from gendexhand.config.loading import parse_model
 from gendexhand.embodiment.synergy import grasp_geometry, hand_synergy
 from gendexhand.errors import ConfigError
 from gendexhand.examples import task_plans
+from gendexhand.motion.grasping import power_reach
 from gendexhand.motion.planner import (
     CollisionChecker,
     PlanningError,
@@ -182,6 +183,11 @@ def test_synergy_curls_fingers_into_the_palm() -> None:
     assert geo.pinch[2] > 0.02  # the pinch point is in front of the palm
     np.testing.assert_array_less(-1e-9, np.abs(syn.closed - syn.open).max())
     assert syn.thumb.sum() == len(scene.robot.group("thumb").actuators)
+    # a thin object on the table sits past the finger roots; a thick or side-on one is wrapped
+    assert geo.power_x < geo.knuckles_x < 0.1
+    down, side = np.array([0.0, 0.0, -1.0]), np.array([1.0, 0.0, 0.0])
+    assert power_reach(geo, 0.018, down) == pytest.approx(geo.knuckles_x + 0.018)
+    assert power_reach(geo, 0.04, down) == power_reach(geo, 0.018, side) == geo.power_x
 
 
 def test_a_pick_episode_runs_the_chain_and_a_failed_predicate_stops_it() -> None:

@@ -124,7 +124,7 @@ def _learned(name: str, groups: tuple[str, ...], reward: Reward, horizon: int,
 def _grasp(x: _Ctx, t: str, prefix: str = "", near: float = 0.12) -> list[Step]:
     if x.learned:
         close = _learned(f"{prefix}grasp", x.hand.groups, grasp_reward(t, x.hand.fingers),
-                         GRASP_HORIZON, f"grasped({t})")  # fmt: skip
+                         GRASP_HORIZON, f"held({t})")  # fmt: skip
     else:
         close = _scripted(f"{prefix}close", "close", 20, f"grasped({t})")
     reach = _motion(f"{prefix}reach", f"not lifted({t}, 0.01)", primitive="pre_grasp", object=t)
