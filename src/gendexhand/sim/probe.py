@@ -6,8 +6,9 @@ was carrying it. :func:`lift_follow` answers the question the lift will ask, bef
 without changing the scene: on a copy of the scene's state, the arm raises the palm straight up
 (a ramp of its joint targets along the palm's Jacobian) while every other target is kept, and
 the object's rise is compared with the palm's. A hand that holds the object brings it along
-(a scripted grasp of the bottle: half to two thirds of the palm's rise within the trial, as it
-settles in the fingers); one that only pressed it leaves it on the table (0).
+(grasps of the bottle that a lift carries: 0.83–0.93 of the palm's rise, as the bottle
+settles in the fingers); one that only pressed it, or lets it slip, leaves it behind (a
+learned pinch of the banana that a lift drops: below 0.3).
 
 The copy's model and data are cached per scene model (kept only as long as the model lives).
 """
@@ -21,10 +22,14 @@ import numpy as np
 
 from gendexhand.sim.scene import Scene
 
-TRIAL_RISE = 0.05
-"""Metres the trial lift asks the palm to rise (a loaded arm's servos lag: it rises 3–4 cm)."""
-TRIAL_STEPS = 8
-"""Control steps of the trial lift's ramp (0.32 s at 25 Hz)."""
+TRIAL_RISE = 0.1
+"""Metres the trial lift asks the palm to rise (a loaded arm's servos lag: it rises 7–9 cm). A
+learned pinch of the banana held for the first 3 cm and slipped out at 4–5 cm, so a shorter
+trial passes grasps that a lift drops."""
+TRIAL_STEPS = 12
+"""Control steps of the trial lift's ramp (0.48 s at 25 Hz)."""
+TRIAL_SETTLE = 4
+"""Control steps the targets are then kept before the object's rise is measured."""
 MIN_RISE = 0.01
 """Metres the palm must rise for the trial to say anything."""
 ARM = "arm"
@@ -66,8 +71,8 @@ def lift_follow(
 ) -> float:
     """How far ``obj`` follows the palm up, as a fraction of the palm's own rise, when on a
     scratch copy of the scene's current state the arm's targets are ramped over ``steps``
-    control steps to raise the palm by ``rise`` (every other actuator keeps its target): about
-    1 for an object the hand holds, 0 for one it only pressed onto the table, and 0 when the
+    control steps to raise the palm by ``rise`` and then kept for :data:`TRIAL_SETTLE` steps
+    (every other actuator keeps its target): about 1 for an object the hand holds, 0 for one it only pressed onto the table, and 0 when the
     palm could not rise a centimetre. ``scene`` is not changed."""
     m = scene.model
     d = _scratch(scene)
@@ -76,8 +81,8 @@ def lift_follow(
     palm0, obj0 = float(d.site_xpos[site][2]), float(d.xpos[body][2])
     acts, dq = _rise_targets(scene, d, rise)
     start = d.ctrl[acts].copy()
-    for k in range(1, steps + 1):
-        d.ctrl[acts] = start + dq * k / steps
+    for k in range(1, steps + TRIAL_SETTLE + 1):
+        d.ctrl[acts] = start + dq * min(k, steps) / steps
         mujoco.mj_step(m, d, nstep=scene.physics.substeps)
     mujoco.mj_kinematics(m, d)
     palm_up, obj_up = float(d.site_xpos[site][2]) - palm0, float(d.xpos[body][2]) - obj0
