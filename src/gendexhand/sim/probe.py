@@ -72,8 +72,9 @@ def lift_follow(
     """How far ``obj`` follows the palm up, as a fraction of the palm's own rise, when on a
     scratch copy of the scene's current state the arm's targets are ramped over ``steps``
     control steps to raise the palm by ``rise`` and then kept for :data:`TRIAL_SETTLE` steps
-    (every other actuator keeps its target): about 1 for an object the hand holds, 0 for one it only pressed onto the table, and 0 when the
-    palm could not rise a centimetre. ``scene`` is not changed."""
+    (every other actuator keeps its target): about 1 for an object the hand holds, 0 for one
+    it only pressed onto the table, and 0 when the palm could not rise a centimetre. ``scene``
+    is not changed."""
     m = scene.model
     d = _scratch(scene)
     body, site = scene.objects[obj].body, scene.robot.palm_site
